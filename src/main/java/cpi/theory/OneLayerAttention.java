@@ -163,6 +163,9 @@ public final class OneLayerAttention {
         double inv = 1.0 / batch.size();
         double lossSum = 0;
         List<Forward> forwards = new ArrayList<>(batch.size());
+        // −∇_{W_KQ} is a sum of (key direction) φ(q)ᵀ terms: sum the key directions per query token first, so
+        // the d×d outer product is formed once per distinct query (here: once, for r) instead of per example.
+        double[][] keyByQuery = new double[emb.vocabularySize()][];
         for (Example e : batch) {
             Forward f = forward(e);
             forwards.add(f);
@@ -195,9 +198,21 @@ public final class OneLayerAttention {
                     u[i] += att[l] * p[i];
                 }
             }
-            addOuter(negKQ, inv, key, emb.phi(e.query()));
+            double[] acc = keyByQuery[e.query()];
+            if (acc == null) {
+                keyByQuery[e.query()] = key;
+            } else {
+                for (int i = 0; i < d; i++) {
+                    acc[i] += key[i];
+                }
+            }
             if (withValue) {
                 addOuter(negV, inv, matVec(head, g), u);
+            }
+        }
+        for (int q = 0; q < keyByQuery.length; q++) {
+            if (keyByQuery[q] != null) {
+                addOuter(negKQ, inv, keyByQuery[q], emb.phi(q));
             }
         }
         return new Gradient(negKQ, negV, lossSum * inv, forwards);
@@ -211,8 +226,9 @@ public final class OneLayerAttention {
                 throw new IllegalArgumentException("training W_V needs a gradient computed with withValue = true");
             }
             CommonOps_DDRM.addEquals(wV, lr, grad.negV());
+            valueLogits = null;
         }
-        invalidate();
+        queryCache = new double[emb.vocabularySize()][];
     }
 
     static double[] softmax(double[] x) {
