@@ -81,7 +81,7 @@ public final class TheoryCommand implements Callable<Integer> {
 
     private int runSingle(TheoryParams params) {
         for (String w : params.assumptionWarnings()) {
-            System.err.println("cpi theory: note: outside the paper's assumptions: " + w);
+            System.err.println("cpi theory: note: " + w);
         }
         Trajectory t = TheorySimulator.run(params);
         System.out.print(TheoryTable.trajectory(t, 10));

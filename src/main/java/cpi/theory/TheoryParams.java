@@ -117,6 +117,14 @@ public record TheoryParams(int subjects, int answers, int cPoints, int csPoints,
         if (csPoints > 0 && deltaM <= 2 * deltaC) {
             w.add("δ_M = " + deltaM + " <= 2·δ_C = " + fmt(2 * deltaC) + " (Def. 3 assumes δ_M > 2·δ_C)");
         }
+        if (csPoints > 0 && cPoints > 0 && Math.abs(ClosedForms.marginCS(this)) >= Math.abs(ClosedForms.marginC(this))) {
+            w.add("|m_{C+S}| = " + fmt(Math.abs(ClosedForms.marginCS(this))) + " >= |m_C| = " + fmt(ClosedForms.marginC(this))
+                    + ": Lemma 6 fails for these δ_C, δ_M (possible even when δ_C > 3/(K_A-1) and δ_M > 2δ_C)");
+        }
+        if (cPoints + csPoints > 0 && ClosedForms.thetaCProjectionAtStart(this) <= 0) {
+            w.add("the θ_C projection at t=0 is " + fmt(ClosedForms.thetaCProjectionAtStart(this))
+                    + " <= 0: Prop. 1's first phase (attention moving to the context) does not happen");
+        }
         if (cPoints < csPoints) {
             w.add("|D_C| = " + cPoints + " < |D_{C+S}| = " + csPoints + " (Prop. 1 assumes |D_C| >= |D_{C+S}|)");
         }
