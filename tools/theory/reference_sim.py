@@ -157,7 +157,11 @@ def main():
     p.add_argument("--o-c", type=float, default=0.0)
     p.add_argument("--o-r", type=float, default=0.0)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--compare", metavar="THEORY_JSON",
+                   help="compare with a `cpi theory --out DIR` result (DIR/theory.json); uses ITS params")
     a = p.parse_args()
+    if a.compare:
+        return compare(a.compare)
     rows = run(a)
     if a.json:
         print(json.dumps(rows))
@@ -168,6 +172,33 @@ def main():
         print(" ".join(str(r[k]) if k == "step" else f"{r[k]:.10g}" for k in keys))
     best = max(rows, key=lambda r: r["mc_test"])
     print(f"# peak step {best['step']} mc_test {best['mc_test']:.6f}; final mc_test {rows[-1]['mc_test']:.6f}")
+
+
+def compare(path):
+    """Re-run the construction with the parameters recorded in theory.json and report max |diff| per field."""
+    with open(path) as f:
+        java = json.load(f)
+    pr = java["params"]
+    if pr.get("seed", 0) != 0 or pr.get("s_unseen_points", 0) != 0:
+        print("note: reference uses the canonical basis / no unseen S points; results should still agree")
+    a = argparse.Namespace(subjects=pr["subjects"], answers=pr["answers"], c_points=pr["c_points"],
+                           cs_points=pr["cs_points"], s_points=pr["s_points"], test_points=pr["test_points"],
+                           delta_c=pr["delta_c"], delta_m=pr["delta_m"], lr=pr["lr"], steps=pr["steps"],
+                           kq_r=pr["kq_r"], train=pr["train"], o_c=pr["o_c"], o_r=pr["o_r"])
+    ref = run(a)
+    jt = java["trajectory"]
+    assert len(ref) == len(jt), (len(ref), len(jt))
+    worst = 0.0
+    print(f"{'field':14s} {'max |java - numpy|':>20s}  (over steps 0..{len(jt) - 1})")
+    for k in ["mc_test", "grad_theta_c", "grad_theta_s", "att_c", "att_cs", "att_test", "loss_c", "loss_cs"]:
+        diffs = [abs(r[k] - j[k]) for r, j in zip(ref, jt) if j[k] is not None and not np.isnan(r[k])]
+        d = max(diffs) if diffs else float("nan")
+        worst = max(worst, d) if diffs else worst
+        print(f"{k:14s} {d:20.3e}")
+    rp = max(ref, key=lambda r: r["mc_test"])
+    print(f"peak: java step {java['peak']['step']} mc {java['peak']['mc_test']:.12f}; "
+          f"numpy step {rp['step']} mc {rp['mc_test']:.12f}")
+    print(f"max abs diff over all fields: {worst:.3e}")
 
 
 if __name__ == "__main__":
