@@ -9,6 +9,7 @@ import java.util.Map;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.HeatMapSeries;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
@@ -214,6 +215,8 @@ public final class Charts {
             }
             if (yPattern != null) {
                 chart.getStyler().setYAxisDecimalPattern(yPattern);
+            } else {
+                chart.setCustomYAxisTickLabelsFormatter(Charts::tick); // XChart's default prints ".02"
             }
             int visible = 0;
             // Bands first so every line is drawn on top of every band.
@@ -593,18 +596,28 @@ public final class Charts {
      */
     public static HeatMapChart heatMap(String title, String xLabel, String yLabel, List<String> xCategories,
                                        List<String> yCategories, double[][] z, String valuePattern) {
-        HeatMapChart chart = new HeatMapChart(WIDTH, HEIGHT);
+        return heatMap(title, xLabel, yLabel, xCategories, yCategories, z, valuePattern, Double.NaN, Double.NaN);
+    }
+
+    /** As above with a fixed colour range (NaN bounds = the data's range), so panels share one scale. */
+    public static HeatMapChart heatMap(String title, String xLabel, String yLabel, List<String> xCategories,
+                                       List<String> yCategories, double[][] z, String valuePattern,
+                                       double rangeMin, double rangeMax) {
+        // The builder, not new HeatMapChart(w, h): in XChart 3.8.8 only the builder path initialises the styler.
+        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT).build();
         chart.setTitle(title);
         chart.setXAxisTitle(xLabel);
         chart.setYAxisTitle(yLabel);
         Theme.apply(chart.getStyler());
         var s = chart.getStyler();
         s.setLegendPosition(Styler.LegendPosition.OutsideE);
+        s.setLegendLayout(Styler.LegendLayout.Vertical);
+        s.setDecimalPattern(valuePattern == null ? "0.00" : valuePattern);
         s.setPlotGridLinesVisible(false);
         s.setRangeColors(Theme.SEQUENTIAL);
         s.setShowValue(true);
         s.setValueFont(Theme.TICKS);
-        s.setValueFontColor(Color.WHITE);
+        s.setValueFontColor(Theme.INK);
         s.setHeatMapValueDecimalPattern(valuePattern == null ? "0.00" : valuePattern);
         s.setDrawBorder(true);
         s.setGradientColorColumnWeight(12);
@@ -622,12 +635,22 @@ public final class Charts {
                 }
             }
         }
+        if (Double.isFinite(rangeMin)) {
+            min = rangeMin;
+        }
+        if (Double.isFinite(rangeMax)) {
+            max = rangeMax;
+        }
         if (cells.isEmpty()) {
             min = 0;
             max = 1;
         } else if (!(max > min)) {
-            max = min + 1e-9;
+            max = min + 1;
         }
+        // XChart prints the scale's ends with Double.toString: round them outwards to 3 significant digits.
+        double[] ends = roundOutwards(min, max);
+        min = ends[0];
+        max = ends[1];
         HeatMapSeries series = chart.addSeries(title, new ArrayList<>(xCategories), new ArrayList<>(yCategories), cells);
         series.setMin(min);
         series.setMax(max);
@@ -643,6 +666,27 @@ public final class Charts {
 
     public static Figure overlay(List<RunData> runs, TrajectoryCharts.XAxis x) {
         return TrajectoryCharts.overlay(runs, x);
+    }
+
+    /** A tick label: short, no float noise, a leading zero, scientific only for tiny or huge values. */
+    static String tick(double v) {
+        if (v == 0 || !Double.isFinite(v)) {
+            return v == 0 ? "0" : String.valueOf(v);
+        }
+        double a = Math.abs(v);
+        if (a < 1e-3 || a >= 1e6) {
+            return String.format("%.1e", v);
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
+    }
+
+    static double[] roundOutwards(double min, double max) {
+        double mag = Math.max(Math.abs(min), Math.abs(max));
+        int exp = (int) Math.floor(Math.log10(mag)) - 2;
+        long lo = (long) Math.floor(min / Math.pow(10, exp) + 1e-9);
+        long hi = (long) Math.ceil(max / Math.pow(10, exp) - 1e-9);
+        return new double[] {java.math.BigDecimal.valueOf(lo).scaleByPowerOfTen(exp).doubleValue(),
+            java.math.BigDecimal.valueOf(hi).scaleByPowerOfTen(exp).doubleValue()};
     }
 
     static String fmt(double v) {

@@ -35,9 +35,12 @@ public final class Theme {
         new Color(0xFF9DA7), new Color(0xBAB0AC),
     };
 
-    /** Sequential colour scale (viridis stops) for heat maps. */
+    /**
+     * Sequential colour scale for heat maps (ColorBrewer OrRd, stopped before its darkest reds so dark cell
+     * labels stay readable on every cell): light = small, warm = large.
+     */
     public static final Color[] SEQUENTIAL = {
-        new Color(0x440154), new Color(0x3B528B), new Color(0x21908C), new Color(0x5DC863), new Color(0xFDE725),
+        new Color(0xFFF7EC), new Color(0xFEE8C8), new Color(0xFDBB84), new Color(0xFC8D59), new Color(0xEF6548),
     };
 
     public static Color run(int i) {

@@ -18,5 +18,9 @@ final class ScratchRender {
         Charts.overlay(List.of(base, filt)).write(root, "overlay");
         Charts.filterHistogram(List.of(1.0, 2.0, 2.5, 3.0, 3.1, 4.0, 5.0, 6.0, 6.5), List.of(0.1, 0.3, 0.5, 0.7, 0.9),
                 0.95).write(root, "hist");
+        Path th = SyntheticRuns.theory(Files.createTempDirectory("theory"), true);
+        for (Path p : TheoryReport.write(th)) {
+            Files.copy(p, root.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 }
