@@ -101,6 +101,22 @@ public final class Charts {
         }
     }
 
+    /**
+     * Panel size and columns for a figure of {@code n} panels, so figures fill a ~1150 px wide page at
+     * about their natural size: one large panel, two side by side, or three across.
+     */
+    public record Layout(int columns, int width, int height) {
+        public static Layout forPanels(int n) {
+            if (n <= 1) {
+                return new Layout(1, 760, 420);
+            }
+            if (n == 2 || n == 4) {
+                return new Layout(2, 570, 370);
+            }
+            return new Layout(3, 400, 320);
+        }
+    }
+
     public static LineChart line(String title) {
         return new LineChart(title);
     }
@@ -114,6 +130,7 @@ public final class Charts {
         private Double yMax;
         private String xPattern;
         private String yPattern;
+        private String peakXName;
         private boolean whiskers;
         private boolean zeroLine;
         private int width = WIDTH;
@@ -151,6 +168,15 @@ public final class Charts {
 
         public LineChart yPattern(String pattern) {
             this.yPattern = pattern;
+            return this;
+        }
+
+        /**
+         * How the peak label names the x value ("step" in "peak 0.84 (step 300)"); default the x label, ""
+         * for no x value (when the label would not fit beside the peak line).
+         */
+        public LineChart peakXName(String name) {
+            this.peakXName = name;
             return this;
         }
 
@@ -309,7 +335,8 @@ public final class Charts {
             double[] yr = yRangeOfData();
             double[] xr = xRangeOfData();
             double span = yr[1] - yr[0];
-            String text = "peak " + fmt(py) + " (" + shortLabel(xLabel) + " " + fmtX(px) + ")";
+            String xName = peakXName != null ? peakXName : shortLabel(xLabel);
+            String text = "peak " + fmt(py) + (xName.isEmpty() ? "" : " (" + xName + " " + fmtX(px) + ")");
             // Beside the dashed line (right of it, or left near the right edge), a little above the point.
             double halfText = halfWidthInData(text, xr);
             double gap = 10.0 / plotWidthPx() * (xr[1] - xr[0]);

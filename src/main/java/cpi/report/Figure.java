@@ -7,7 +7,6 @@ import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
 import de.erichseifert.vectorgraphics2d.util.PageSize;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
-import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,7 +14,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
@@ -29,22 +32,35 @@ public final class Figure {
 
     private final List<Chart<?, ?>> panels;
     private final int columns;
+    private final int cellWidth;
+    private final int cellHeight;
 
-    private Figure(List<? extends Chart<?, ?>> panels, int columns) {
+    private Figure(List<? extends Chart<?, ?>> panels, int columns, int cellWidth, int cellHeight) {
         if (panels.isEmpty()) {
             throw new IllegalArgumentException("a figure needs at least one chart");
         }
         this.panels = List.copyOf(panels);
         this.columns = Math.max(1, Math.min(columns, panels.size()));
+        this.cellWidth = cellWidth > 0 ? cellWidth : panels.stream().mapToInt(Chart::getWidth).max().orElse(0);
+        this.cellHeight = cellHeight > 0 ? cellHeight : panels.stream().mapToInt(Chart::getHeight).max().orElse(0);
+    }
+
+    private Figure(List<? extends Chart<?, ?>> panels, int columns) {
+        this(panels, columns, 0, 0);
     }
 
     public static Figure of(Chart<?, ?> chart) {
         return new Figure(List.of(chart), 1);
     }
 
-    /** Panels in a grid of {@code columns} columns, filled row by row. */
+    /** Panels in a grid of {@code columns} columns, filled row by row, each at its own chart size. */
     public static Figure panels(List<? extends Chart<?, ?>> charts, int columns) {
         return new Figure(charts, columns);
+    }
+
+    /** Panels in a grid, every panel drawn at {@code cellWidth × cellHeight} whatever its chart's size. */
+    public static Figure panels(List<? extends Chart<?, ?>> charts, int columns, int cellWidth, int cellHeight) {
+        return new Figure(charts, columns, cellWidth, cellHeight);
     }
 
     /** Panels with cpi's default layout: up to two side by side (readable on a laptop screen). */
@@ -70,11 +86,11 @@ public final class Figure {
     }
 
     private int cellWidth() {
-        return panels.stream().mapToInt(Chart::getWidth).max().orElse(0);
+        return cellWidth;
     }
 
     private int cellHeight() {
-        return panels.stream().mapToInt(Chart::getHeight).max().orElse(0);
+        return cellHeight;
     }
 
     /** Nominal size in CSS pixels (the PNG is {@link #PNG_SCALE} times larger). */
@@ -90,12 +106,16 @@ public final class Figure {
         g.setColor(Theme.BACKGROUND);
         g.fillRect(0, 0, width(), height());
         for (int i = 0; i < panels.size(); i++) {
-            Chart<?, ?> c = panels.get(i);
-            AffineTransform saved = g.getTransform();
-            g.translate((i % columns) * cellWidth(), (i / columns) * cellHeight());
-            c.paint(g, c.getWidth(), c.getHeight());
-            g.setTransform(saved);
-            g.setClip(null);
+            // A fresh graphics state per panel: a paint (e.g. a heat map's gradient legend) or clip left by
+            // one chart must not leak into the next (VectorGraphics2D would carry it over into the SVG).
+            Graphics2D pg = (Graphics2D) g.create();
+            try {
+                pg.translate((i % columns) * cellWidth(), (i / columns) * cellHeight());
+                pg.clipRect(0, 0, cellWidth, cellHeight);
+                panels.get(i).paint(pg, cellWidth, cellHeight);
+            } finally {
+                pg.dispose();
+            }
         }
     }
 
@@ -117,10 +137,18 @@ public final class Figure {
 
     public byte[] png() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(toImage(PNG_SCALE), "png", out);
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(ios);
+            ImageWriteParam p = writer.getDefaultWriteParam();
+            // Fast deflate: charts are mostly flat colour, so this costs little size and halves encode time.
+            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionQuality(0.75f);
+            writer.write(null, new IIOImage(toImage(PNG_SCALE), null, null), p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
         }
         return out.toByteArray();
     }

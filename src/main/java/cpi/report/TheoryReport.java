@@ -67,24 +67,25 @@ public final class TheoryReport {
         }
         double[] steps = column(traj, "step");
         List<XYChart> panels = new ArrayList<>();
+        Charts.Layout l = Charts.Layout.forPanels(4);
 
-        Charts.LineChart mc = Charts.line("Test M_C").x("step").y("M_C = σ_c / (σ_c + σ_a)").yPattern("0.00");
+        Charts.LineChart mc = Charts.line("Test M_C").size(l.width(), l.height()).x("step").y("M_C = σ_c / (σ_c + σ_a)").yPattern("0.00");
         mc.add(Charts.Line.of("M_C (test)", steps, column(traj, "mc_test")).color(Theme.COUNTERFACTUAL));
         mc.markPeak("M_C (test)");
         panels.add(mc.build());
 
-        Charts.LineChart grad = Charts.line("Gradient projections at φ(r)").x("step").y("⟨θ, −∇L φ(r)⟩").zeroLine();
+        Charts.LineChart grad = Charts.line("Gradient projections at φ(r)").size(l.width(), l.height()).x("step").y("⟨θ, −∇L φ(r)⟩").zeroLine();
         grad.add(Charts.Line.of("θ_C", steps, column(traj, "grad_theta_c")).color(Theme.COUNTERFACTUAL));
         grad.add(Charts.Line.of("θ_S", steps, column(traj, "grad_theta_s")).color(Theme.PARAMETRIC).dashed());
         panels.add(grad.build());
 
-        Charts.LineChart att = Charts.line("Context attention σ_c").x("step").y("attention on context").yPattern("0.00");
+        Charts.LineChart att = Charts.line("Context attention σ_c").size(l.width(), l.height()).x("step").y("attention on context").yPattern("0.00");
         att.add(Charts.Line.of("C points", steps, column(traj, "att_c")).color(Theme.CAPABILITY));
         att.add(Charts.Line.of("C+S points", steps, column(traj, "att_cs")).color(Theme.PARAMETRIC).dashed());
         att.add(Charts.Line.of("test items", steps, column(traj, "att_test")).color(Theme.COUNTERFACTUAL));
         panels.add(att.build());
 
-        Charts.LineChart loss = Charts.line("Loss per class").x("step").y("cross-entropy");
+        Charts.LineChart loss = Charts.line("Loss per class").size(l.width(), l.height()).x("step").y("cross-entropy");
         int i = 0;
         for (Iterator<String> it = traj.get(0).fieldNames(); it.hasNext(); ) {
             String f = it.next();
@@ -96,7 +97,7 @@ public final class TheoryReport {
         if (i > 0) {
             panels.add(loss.build());
         }
-        return Figure.panels(panels);
+        return Figure.panels(panels, l.columns());
     }
 
     /** Heat maps of the drop over δ_C (x) × δ_M (y), one per combination of the other grid parameters. */
@@ -151,7 +152,8 @@ public final class TheoryReport {
                 break; // a larger grid is better read from grid.json than from 30 tiny panels
             }
         }
-        return Figure.panels(panels);
+        Charts.Layout l = Charts.Layout.forPanels(panels.size());
+        return Figure.panels(panels, l.columns(), l.width(), l.height());
     }
 
     private static String groupKey(JsonNode cell) {

@@ -42,13 +42,15 @@ public final class TrajectoryCharts {
     /** Counterfactual and parametric accuracy, one panel per dataset, the counterfactual peak marked. */
     public static Figure accuracy(RunData run, XAxis x) {
         List<XYChart> panels = new ArrayList<>();
+        Charts.Layout layout = Charts.Layout.forPanels(run.datasets().size());
         for (String ds : run.datasets()) {
-            Charts.LineChart c = Charts.line(ds).x(x.label).y("accuracy").yRange(0, 1).yPattern("0.0");
+            Charts.LineChart c = Charts.line(ds).x(x.label).y("accuracy").yRange(0, 1).yPattern("0.0")
+                    .size(layout.width(), layout.height());
             if (x.pattern != null) {
                 c.xPattern(x.pattern);
             }
             if (x == XAxis.CAPABILITY) {
-                c.whiskers();
+                c.whiskers().peakXName("");
             }
             Charts.Line cf = line(run, ds, RunData.CF, CF_NAME, x);
             Charts.Line par = line(run, ds, RunData.PAR, PAR_NAME, x);
@@ -62,19 +64,23 @@ public final class TrajectoryCharts {
             c.markPeak(CF_NAME);
             panels.add(c.build());
         }
-        return panels.isEmpty() ? null : Figure.panels(panels);
+        return panels.isEmpty() ? null : Figure.panels(panels, layout.columns());
     }
 
     /** Mean attention on context and on question tokens vs step, one panel per dataset. */
     public static Figure attention(RunData run) {
         List<XYChart> panels = new ArrayList<>();
-        for (String ds : run.datasets()) {
+        List<String> withAttention = run.datasets().stream()
+                .filter(ds -> run.has(ds, RunData.ATT_CONTEXT) || run.has(ds, RunData.ATT_QUESTION)).toList();
+        Charts.Layout layout = Charts.Layout.forPanels(withAttention.size());
+        for (String ds : withAttention) {
             Charts.Line ctx = line(run, ds, RunData.ATT_CONTEXT, "context attention", XAxis.STEP);
             Charts.Line q = line(run, ds, RunData.ATT_QUESTION, "question attention", XAxis.STEP);
             if (ctx == null && q == null) {
                 continue;
             }
-            Charts.LineChart c = Charts.line(ds).x("step").y("attention mass").yPattern("0.00");
+            Charts.LineChart c = Charts.line(ds).x("step").y("attention mass").yPattern("0.00")
+                    .size(layout.width(), layout.height());
             if (ctx != null) {
                 c.add(ctx.color(Theme.ATTENTION_CONTEXT)).markPeak("context attention");
             }
@@ -83,16 +89,17 @@ public final class TrajectoryCharts {
             }
             panels.add(c.build());
         }
-        return panels.isEmpty() ? null : Figure.panels(panels);
+        return panels.isEmpty() ? null : Figure.panels(panels, layout.columns());
     }
 
     /** Training loss and held-out loss; capability score and context-QA accuracy, vs step. */
     public static Figure training(RunData run) {
         List<XYChart> panels = new ArrayList<>();
+        Charts.Layout layout = Charts.Layout.forPanels(2);
         Charts.Line loss = line(run, RunData.TRAIN, RunData.LOSS, "training loss", XAxis.STEP);
         Charts.Line held = line(run, RunData.CAPABILITY, RunData.HELDOUT_LOSS, "held-out loss", XAxis.STEP);
         if (loss != null || held != null) {
-            Charts.LineChart c = Charts.line("Loss").x("step").y("loss");
+            Charts.LineChart c = Charts.line("Loss").x("step").y("loss").size(layout.width(), layout.height());
             if (loss != null && loss.x().length > 40) {
                 // Noisy per-step loss: faint raw line under an exponential moving average.
                 c.add(Charts.Line.of(RAW_LOSS, loss.x(), loss.y()).noMarkers()
@@ -113,7 +120,8 @@ public final class TrajectoryCharts {
         Charts.Line cap = line(run, RunData.CAPABILITY, RunData.CAPABILITY_SCORE, "capability score", XAxis.STEP);
         Charts.Line qa = line(run, RunData.CAPABILITY, RunData.CONTEXT_QA, "context-QA accuracy", XAxis.STEP);
         if (cap != null || qa != null) {
-            Charts.LineChart c = Charts.line("Capability").x("step").y("score").yPattern("0.00");
+            Charts.LineChart c = Charts.line("Capability").x("step").y("score").yPattern("0.00")
+                    .size(layout.width(), layout.height());
             if (cap != null) {
                 c.add(cap.color(Theme.CAPABILITY));
             }
@@ -122,7 +130,7 @@ public final class TrajectoryCharts {
             }
             panels.add(c.build());
         }
-        return panels.isEmpty() ? null : Figure.panels(panels);
+        return panels.isEmpty() ? null : Figure.panels(panels, layout.columns());
     }
 
     /**
@@ -134,8 +142,10 @@ public final class TrajectoryCharts {
         Set<String> datasets = new LinkedHashSet<>();
         runs.forEach(r -> datasets.addAll(r.datasets()));
         List<XYChart> panels = new ArrayList<>();
+        Charts.Layout layout = Charts.Layout.forPanels(datasets.size());
         for (String ds : datasets) {
-            Charts.LineChart c = Charts.line(ds).x(x.label).y("accuracy").yRange(0, 1).yPattern("0.0");
+            Charts.LineChart c = Charts.line(ds).x(x.label).y("accuracy").yRange(0, 1).yPattern("0.0")
+                    .size(layout.width(), layout.height());
             if (x.pattern != null) {
                 c.xPattern(x.pattern);
             }
@@ -181,7 +191,7 @@ public final class TrajectoryCharts {
                 panels.add(chart);
             }
         }
-        return panels.isEmpty() ? null : Figure.panels(panels);
+        return panels.isEmpty() ? null : Figure.panels(panels, layout.columns());
     }
 
     /** Exponential moving average (bias-corrected, so the first points are not pulled to zero). */
