@@ -44,7 +44,11 @@ public final class HtmlReport {
 
     /** Writes {@code outDir/index.html} (plus charts/ and data/) for the given inputs and returns its path. */
     public static Path write(List<Path> inputs, Path outDir) {
-        Inputs in = Inputs.resolve(inputs);
+        return write(ReportInputs.resolve(inputs), outDir);
+    }
+
+    /** As above for inputs already loaded (e.g. to also print their summary table). */
+    public static Path write(ReportInputs in, Path outDir) {
         try {
             Files.createDirectories(outDir);
         } catch (IOException e) {
@@ -53,61 +57,11 @@ public final class HtmlReport {
         return new Builder(in, outDir).build();
     }
 
-    /** The classified inputs. */
-    record Inputs(List<RunData> runs, List<EvalData> evals, List<Path> theories) {
-        static Inputs resolve(List<Path> paths) {
-            if (paths.isEmpty()) {
-                throw new UserError("no inputs: pass run directories, eval output directories or theory directories");
-            }
-            List<RunData> runs = new ArrayList<>();
-            List<EvalData> evals = new ArrayList<>();
-            List<Path> theories = new ArrayList<>();
-            for (Path p : paths) {
-                if (!Files.isDirectory(p)) {
-                    throw new UserError(p + ": no such directory (pass a run, eval or theory output directory)");
-                }
-                if (!classify(p, runs, evals, theories)) {
-                    boolean any = false;
-                    try (Stream<Path> children = Files.list(p)) {
-                        for (Path c : children.filter(Files::isDirectory).sorted().toList()) {
-                            any |= classify(c, runs, evals, theories);
-                        }
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    if (!any) {
-                        throw new UserError(p + ": not a run directory (trajectory.jsonl or run.json), an eval output "
-                                + "(summary.json with datasets) or a theory output (theory.json or grid.json), and "
-                                + "none of its subdirectories is; pass one of those");
-                    }
-                }
-            }
-            return new Inputs(runs, evals, theories);
-        }
-
-        private static boolean classify(Path p, List<RunData> runs, List<EvalData> evals, List<Path> theories) {
-            boolean any = false;
-            if (RunData.isRunDir(p)) {
-                runs.add(RunData.load(p));
-                any = true;
-            }
-            if (EvalData.isEvalDir(p)) {
-                evals.add(EvalData.load(p));
-                any = true;
-            }
-            if (TheoryReport.isTheoryDir(p)) {
-                theories.add(p);
-                any = true;
-            }
-            return any;
-        }
-    }
-
     /** A chart written to charts/: title, caption, nominal size and the two files. */
     record Chart(String title, String caption, int width, int height, String png, String svg) {}
 
     private static final class Builder {
-        private final Inputs in;
+        private final ReportInputs in;
         private final Path out;
         private final StringBuilder h = new StringBuilder(64 * 1024);
         private final Set<String> slugs = new HashSet<>();
@@ -117,7 +71,7 @@ public final class HtmlReport {
         private ExecutorService renderer;
         private final List<Future<?>> pending = new ArrayList<>();
 
-        Builder(Inputs in, Path out) {
+        Builder(ReportInputs in, Path out) {
             this.in = in;
             this.out = out;
             in.runs().forEach(r -> slugOf.put(r, slug(r.name())));
