@@ -45,7 +45,10 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    // index.html?q=words pre-fills the search boxes (a shareable filtered view).
+    var q = new URLSearchParams(window.location.search).get("q");
     document.querySelectorAll("input[data-filter]").forEach(function (input) {
+      if (q) input.value = q;
       input.addEventListener("input", function () { filterTable(input); });
       filterTable(input);
     });
