@@ -264,7 +264,7 @@ public final class HtmlReport {
             figure(Charts.overlay(in.runs(), TrajectoryCharts.XAxis.STEP), "compare-step",
                     "Counterfactual accuracy vs step", "one panel per dataset");
             figure(Charts.overlay(in.runs(), TrajectoryCharts.XAxis.CAPABILITY), "compare-capability",
-                    "Counterfactual accuracy vs capability", "the paper's x-axis: capability rises monotonically");
+                    "Counterfactual accuracy vs capability", "the paper's x-axis: capability score at each evaluated step");
             h.append("</div></section>\n");
         }
 
@@ -303,8 +303,9 @@ public final class HtmlReport {
                 f.write(dir, base);
                 tick();
             }));
-            h.append("<figure><img src=\"charts/").append(Html.esc(base)).append(".svg\" width=\"").append(f.width())
-                    .append("\" height=\"").append(f.height()).append("\" alt=\"").append(Html.esc(title)).append("\">")
+            h.append("<figure><div class=\"fig-scroll\"><img").append(f.columns() > 1 ? " class=\"multi\"" : "")
+                    .append(" src=\"charts/").append(Html.esc(base)).append(".svg\" width=\"").append(f.width())
+                    .append("\" height=\"").append(f.height()).append("\" alt=\"").append(Html.esc(title)).append("\"></div>")
                     .append("<figcaption><span><b>").append(Html.esc(title)).append("</b> — ").append(Html.esc(caption))
                     .append("</span><span><a href=\"charts/").append(Html.esc(base)).append(".svg\">SVG</a> · ")
                     .append("<a href=\"charts/").append(Html.esc(base)).append(".png\">PNG</a></span></figcaption></figure>");
