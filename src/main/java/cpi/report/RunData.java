@@ -129,8 +129,13 @@ public final class RunData {
         return byDatasetMetric.getOrDefault(dataset, Map.of()).containsKey(metric);
     }
 
+    /**
+     * A metric of a dataset over the run. Non-finite values (a NaN loss from a skipped step, say) are left
+     * out: they cannot be drawn, and a peak or final value must be a measured number.
+     */
     public Curve curve(String dataset, String metric) {
-        List<TrajectoryRecord> rs = byDatasetMetric.getOrDefault(dataset, Map.of()).getOrDefault(metric, List.of());
+        List<TrajectoryRecord> rs = byDatasetMetric.getOrDefault(dataset, Map.of()).getOrDefault(metric, List.of())
+                .stream().filter(r -> Double.isFinite(r.value())).toList();
         int n = rs.size();
         long[] steps = new long[n];
         double[] v = new double[n];

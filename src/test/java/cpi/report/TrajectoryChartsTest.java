@@ -128,4 +128,22 @@ class TrajectoryChartsTest {
             assertTrue(first.peakOutput().contains("Cfcity") && first.finalOutput().contains("Realcity"));
         }
     }
+
+    @Test
+    void nonFiniteValuesAreLeftOutOfCurvesSummariesAndCharts() {
+        RunData r = RunData.of("nan", List.of(
+                TrajectoryRecord.of(0, "cf_x", RunData.CF, Double.NaN),
+                TrajectoryRecord.of(10, "cf_x", RunData.CF, 0.4),
+                TrajectoryRecord.of(20, "cf_x", RunData.CF, 0.6),
+                TrajectoryRecord.of(30, "cf_x", RunData.CF, Double.POSITIVE_INFINITY),
+                TrajectoryRecord.of(40, "cf_x", RunData.CF, 0.5)));
+        DatasetSummary s = r.summary("cf_x");
+        assertEquals(10, s.startStep());
+        assertEquals(20, s.peakStep());
+        assertEquals(40, s.finalStep());
+        assertEquals(0.1, s.drop(), 1e-12);
+        assertNull(s.inversion(), "no CIs, no verdict");
+        XYSeries cf = series(TrajectoryCharts.accuracy(r, TrajectoryCharts.XAxis.STEP).chart()).get("counterfactual");
+        assertArrayEquals(new double[] {10, 20, 40}, cf.getXData());
+    }
 }
