@@ -271,10 +271,16 @@ public final class HtmlReport {
         private void runs() {
             for (RunData r : in.runs()) {
                 String slug = slugOf.get(r);
+                List<String> meta = new ArrayList<>();
+                if (!r.kind().isEmpty()) {
+                    meta.add(Html.esc(r.kind()));
+                }
+                if (r.dir() != null) {
+                    meta.add("<code>" + Html.esc(r.dir().toString()) + "</code>");
+                }
                 h.append("<section id=\"run-").append(slug).append("\"><div class=\"run-head\"><h2>")
                         .append(Html.esc(r.name())).append("</h2><span class=\"kind\">")
-                        .append(Html.esc(r.kind())).append(" · <code>").append(Html.esc(r.dir().toString()))
-                        .append("</code></span></div><div class=\"figs\">");
+                        .append(String.join(" · ", meta)).append("</span></div><div class=\"figs\">");
                 int before = h.length();
                 figure(TrajectoryCharts.accuracy(r, TrajectoryCharts.XAxis.STEP), slug + "-accuracy-step",
                         "Counterfactual and parametric accuracy vs step", "95% CI bands; peak ringed");
@@ -287,9 +293,11 @@ public final class HtmlReport {
                     h.append("<div class=\"empty\">This run has no trajectory records yet.</div>");
                 }
                 h.append("</div></section>\n");
-                copy(r.name(), r.dir(), r.dir().resolve("run.json"));
-                copy(r.name(), r.dir(), r.dir().resolve("trajectory.jsonl"));
-                copy(r.name(), r.dir(), r.dir().resolve("analysis.json"));
+                if (r.dir() != null) { // an in-memory run has no files to copy
+                    copy(r.name(), r.dir(), r.dir().resolve("run.json"));
+                    copy(r.name(), r.dir(), r.dir().resolve("trajectory.jsonl"));
+                    copy(r.name(), r.dir(), r.dir().resolve("analysis.json"));
+                }
             }
         }
 
@@ -529,7 +537,9 @@ public final class HtmlReport {
                 JsonNode run = r.runJson();
                 Map<String, String> extra = new LinkedHashMap<>();
                 extra.put("run", "<b>" + Html.esc(r.name()) + "</b>");
-                extra.put("directory", "<code>" + Html.esc(r.dir().toString()) + "</code>");
+                if (r.dir() != null) {
+                    extra.put("directory", "<code>" + Html.esc(r.dir().toString()) + "</code>");
+                }
                 h.append("<div class=\"card\">");
                 if (run == null) {
                     h.append(Html.provenance(null, extra)).append("<p class=\"muted\">No run.json in this directory.</p>");
@@ -589,7 +599,7 @@ public final class HtmlReport {
             if (file == null || !Files.isRegularFile(file)) {
                 return;
             }
-            Object key = in.runs().stream().filter(r -> r.dir().equals(root)).findFirst().map(r -> (Object) r)
+            Object key = in.runs().stream().filter(r -> root.equals(r.dir())).findFirst().map(r -> (Object) r)
                     .or(() -> in.evals().stream().filter(e -> e.dir().equals(root)).findFirst().map(e -> (Object) e))
                     .orElse(root);
             String slug = slugOf.getOrDefault(key, slug(label));

@@ -163,6 +163,17 @@ class HtmlReportTest {
         assertTrue(attr(r.dom(), "data-errors").contains("charts/compare-step.svg"), "the error hook saw it too");
     }
 
+    @Test
+    void anInMemoryRunRendersWithoutFiles() throws Exception {
+        RunData live = RunData.of("live", List.of(
+                new cpi.experiment.TrajectoryRecord(0, "cf_x", RunData.CF, 0.3, 0.25, 0.35, 100),
+                new cpi.experiment.TrajectoryRecord(50, "cf_x", RunData.CF, 0.6, 0.55, 0.65, 100)));
+        Path index = HtmlReport.write(new ReportInputs(List.of(live), List.of(), List.of()), tmp.resolve("live"));
+        String page = Files.readString(index);
+        assertTrue(page.contains("<td class=\"run\">live</td>"));
+        assertEquals(1, all("<img[^>]* src=\"([^\"]+)\"", page).size(), "only accuracy vs step has data");
+    }
+
     /** An attribute of the html element in a dumped DOM, or null when absent. */
     static String attr(String dom, String name) {
         int start = dom.indexOf("<html");
