@@ -363,22 +363,22 @@ public final class HtmlReport {
                     + "output…\" aria-label=\"Filter flips\" data-filter=\"flip-table\" data-count=\"flip-count\">"
                     + "<span class=\"muted\" id=\"flip-count\"></span></div>");
             h.append("<div class=\"table-wrap scroll\"><table class=\"flips sortable\" id=\"flip-table\"><thead><tr>")
-                    .append("<th>Run</th><th>Dataset</th><th>Item</th><th>Question</th><th>Context answer</th>")
-                    .append("<th>Memorised answer</th><th>Output at peak</th><th>Output at final</th></tr></thead><tbody>");
+                    .append("<th>Run</th><th>Item</th><th>Question</th><th>Context answer</th>")
+                    .append("<th>Memorised answer</th><th>At peak</th><th>At final</th></tr></thead><tbody>");
             int rows = 0;
             for (Flips.FlipSet fs : sets) {
                 for (Flips.Flip f : fs.toParametric()) {
                     if (rows++ >= MAX_TABLE_ROWS) {
                         break;
                     }
-                    h.append("<tr><td class=\"run\">").append(Html.esc(fs.run())).append("</td><td>")
-                            .append(Html.esc(fs.dataset())).append("</td><td class=\"mono\">").append(Html.esc(f.id()))
+                    h.append("<tr><td class=\"run\">").append(Html.esc(fs.run())).append("<div class=\"muted ds\">")
+                            .append(Html.esc(fs.dataset())).append("</div></td><td class=\"mono\">").append(Html.esc(f.id()))
                             .append(f.stratum().isEmpty() ? "" : "<div class=\"muted\">" + Html.esc(f.stratum()) + "</div>")
                             .append("</td><td class=\"q\">").append(promptCell(f.prompt())).append("</td><td class=\"ans-cf\">")
                             .append(Html.esc(f.counterfactualAnswer())).append("</td><td class=\"ans-par\">")
                             .append(Html.esc(f.parametricAnswer())).append("</td><td class=\"out\">")
-                            .append(Html.esc(f.peakOutput())).append("</td><td class=\"out\">")
-                            .append(Html.esc(f.finalOutput())).append("</td></tr>");
+                            .append(Html.esc(f.peakOutput().strip())).append("</td><td class=\"out\">")
+                            .append(Html.esc(f.finalOutput().strip())).append("</td></tr>");
                 }
             }
             h.append("</tbody></table></div>");
@@ -469,7 +469,7 @@ public final class HtmlReport {
                             .append(promptCell(Items.text(it, "prompt"))).append("</td><td class=\"ans-cf\">")
                             .append(Html.esc(Items.text(it, "counterfactual_answer"))).append("</td><td class=\"ans-par\">")
                             .append(Html.esc(Items.text(it, "parametric_answer"))).append("</td><td class=\"out\">")
-                            .append(Html.esc(Items.text(it, "output"))).append("</td></tr>");
+                            .append(Html.esc(Items.text(it, "output").strip())).append("</td></tr>");
                 }
             }
             h.append("<details class=\"json\"><summary>Per-item results (").append(total).append(" items)</summary>")

@@ -102,6 +102,7 @@ class HtmlReportTest {
         String table = html.substring(html.indexOf("id=\"flip-table\""), html.indexOf("</table>",
                 html.indexOf("id=\"flip-table\"")));
         assertEquals(expected, all("(<tr><td class=\"run\">)", table).size());
+        assertTrue(table.contains("baseline<div class=\"muted ds\">cf_quotes</div>"), "run and dataset per row");
         // Synthetic outputs contain markup; it must show as text, never become markup.
         assertFalse(html.contains("<b>&amp;</b>"));
         assertTrue(table.contains("&lt;b&gt;&amp;amp;&lt;/b&gt;"));
