@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             TheoryCommand.class,
+            ReportCommand.class,
             picocli.CommandLine.HelpCommand.class,
         })
 public final class CpiCommand implements Runnable {
