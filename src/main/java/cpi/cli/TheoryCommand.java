@@ -1,5 +1,7 @@
 package cpi.cli;
 
+import cpi.report.HtmlReport;
+import cpi.report.TheoryReport;
 import cpi.theory.GridCell;
 import cpi.theory.GridSpec;
 import cpi.theory.GridSweep;
@@ -59,7 +61,9 @@ public final class TheoryCommand implements Callable<Integer> {
     @Option(names = "--train", defaultValue = "kq", description = "kq (W_V frozen) or kq+v (default: ${DEFAULT-VALUE})")
     String train;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "write DIR/theory.json (or DIR/grid.json with --grid)")
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/theory",
+            description = "write DIR/theory.json (or DIR/grid.json with --grid), its plots and an HTML report "
+                    + "(default: ${DEFAULT-VALUE})")
     Path out;
 
     @Option(names = "--grid", description = "sweep δ_C × δ_M × lr × C:C+S ratio instead (see docs/theory.md)")
@@ -89,6 +93,7 @@ public final class TheoryCommand implements Callable<Integer> {
         if (out != null) {
             TheoryOutput.writeTrajectory(out, t);
             System.out.println("wrote " + out.resolve("theory.json"));
+            writeReport();
         }
         return 0;
     }
@@ -120,7 +125,16 @@ public final class TheoryCommand implements Callable<Integer> {
         if (out != null) {
             TheoryOutput.writeGrid(out, base, gridSpec, cells);
             System.out.println("wrote " + out.resolve("grid.json"));
+            writeReport();
         }
         return 0;
+    }
+
+    /** Plots next to the JSON, and the HTML report over this directory. */
+    private void writeReport() {
+        for (Path chart : TheoryReport.write(out)) {
+            System.out.println("wrote " + chart);
+        }
+        System.out.println("report: " + HtmlReport.write(List.of(out), out.resolve("report")));
     }
 }
