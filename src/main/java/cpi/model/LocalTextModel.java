@@ -133,7 +133,7 @@ public final class LocalTextModel implements TextModel {
         List<int[]> ctx = new ArrayList<>(prompts.size());
         List<int[]> cont = new ArrayList<>(prompts.size());
         for (int i = 0; i < prompts.size(); i++) {
-            int[][] split = splitInContext(prompts.get(i), continuations.get(i));
+            int[][] split = splitInContextIds(prompts.get(i), continuations.get(i));
             ctx.add(split[0]);
             cont.add(split[1]);
         }
@@ -147,7 +147,7 @@ public final class LocalTextModel implements TextModel {
      * the continuation). Without bos and with an empty prompt, the first token has no context and is
      * not scored.
      */
-    int[][] splitInContext(String prompt, String continuation) {
+    public int[][] splitInContextIds(String prompt, String continuation) {
         int[] p = promptIds(prompt);
         int[] whole = promptIds(prompt + continuation);
         int common = 0;
