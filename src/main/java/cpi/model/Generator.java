@@ -84,8 +84,7 @@ public final class Generator {
             }
         }
 
-        try (NDManager gen = model.manager().newSubManager()) {
-            Transformer.KvCache cache = model.newCache(n, gen);
+        try (NDManager gen = model.manager().newSubManager(); KvCache cache = model.newCache(n, gen)) {
             int past = 0;
             long[] next = null;
             int remaining = n;
