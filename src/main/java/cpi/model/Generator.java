@@ -100,8 +100,8 @@ public final class Generator {
                         len = 1;
                     }
                     NDArray m = sm.create(sliceMask(mask, n, total, past + len), new Shape(n, past + len));
-                    NDArray logits = model.forward(input, m, cache, false, null);
-                    NDArray last = len == 1 ? logits.reshape(n, -1) : logits.get(":, -1, :");
+                    // lastOnly: the LM head runs on the last position only (it dominates big-vocabulary prefill).
+                    NDArray last = model.forward(input, m, cache, false, null, true).reshape(n, -1);
                     int[] chosen = choose(last, samplers, done);
                     past += len;
                     next = new long[n];
