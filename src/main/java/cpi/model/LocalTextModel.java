@@ -67,11 +67,18 @@ public final class LocalTextModel implements TextModel {
         return fingerprint;
     }
 
-    /** Prompt ids as the model sees them: bos (if any) then the encoded text. */
+    /**
+     * Prompt ids as the model sees them: bos (if the tokenizer adds one) then the encoded text. An
+     * empty prompt without bos becomes the eos token (as lm-evaluation-harness does), so the first
+     * continuation token still has a context.
+     */
     public int[] promptIds(String prompt) {
         int[] ids = tokenizer.encode(prompt);
         OptionalInt bos = tokenizer.bosId();
         if (bos.isEmpty()) {
+            if (ids.length == 0 && tokenizer.eosId().isPresent()) {
+                return new int[] {tokenizer.eosId().getAsInt()};
+            }
             return ids;
         }
         int[] withBos = new int[ids.length + 1];
@@ -144,12 +151,15 @@ public final class LocalTextModel implements TextModel {
     /**
      * {prompt ids, continuation ids}: the continuation's ids are those of prompt+continuation past the
      * longest prefix they share with the prompt's own ids (a token that spans the boundary belongs to
-     * the continuation). Without bos and with an empty prompt, the first token has no context and is
-     * not scored.
+     * the continuation). Only when there is no context token at all (no bos, no eos, empty prompt)
+     * is the first token left unscored, as context.
      */
     public int[][] splitInContextIds(String prompt, String continuation) {
         int[] p = promptIds(prompt);
         int[] whole = promptIds(prompt + continuation);
+        if (prompt.isEmpty() && tokenizer.bosId().isEmpty() && p.length == 1) {
+            whole = concat(p, tokenizer.encode(continuation)); // the eos stand-in context
+        }
         int common = 0;
         while (common < p.length && common < whole.length && p[common] == whole[common]) {
             common++;
@@ -158,6 +168,12 @@ public final class LocalTextModel implements TextModel {
             common = 1;
         }
         return new int[][] {Arrays.copyOf(whole, common), Arrays.copyOfRange(whole, common, whole.length)};
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     @Override
