@@ -127,6 +127,14 @@ public record ModelConfig(
                 extra);
     }
 
+    /** The same architecture with another original-config object (null drops it). */
+    public ModelConfig withExtra(ObjectNode newExtra) {
+        return new ModelConfig(family, vocabSize, hiddenSize, numLayers, numHeads, numKvHeads, intermediateSize,
+                maxPositions, headDim, normEps, ropeTheta, rotaryPct, tieWordEmbeddings, parallelResidual,
+                attentionBias, mlpBias, slidingWindow, hiddenAct, bosTokenId, eosTokenId, torchDtype, ropeScaling,
+                newExtra);
+    }
+
     public ModelConfig withNormEps(double eps) {
         return new ModelConfig(family, vocabSize, hiddenSize, numLayers, numHeads, numKvHeads, intermediateSize,
                 maxPositions, headDim, eps, ropeTheta, rotaryPct, tieWordEmbeddings, parallelResidual,
