@@ -13,6 +13,10 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             TheoryCommand.class,
             ReportCommand.class,
+            GenerateCommand.class,
+            ScoreCommand.class,
+            InspectCommand.class,
+            BenchCommand.class,
             picocli.CommandLine.HelpCommand.class,
         })
 public final class CpiCommand implements Runnable {
