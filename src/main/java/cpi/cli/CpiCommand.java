@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             ScoreCommand.class,
             InspectCommand.class,
             BenchCommand.class,
+            EvalCommand.class,
+            DataCommand.class,
             picocli.CommandLine.HelpCommand.class,
         })
 public final class CpiCommand implements Runnable {
