@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             TheoryCommand.class,
             ReportCommand.class,
+            ExportConfigCommand.class,
+            CompareCommand.class,
             picocli.CommandLine.HelpCommand.class,
         })
 public final class CpiCommand implements Runnable {
