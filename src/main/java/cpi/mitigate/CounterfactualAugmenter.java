@@ -55,19 +55,24 @@ public final class CounterfactualAugmenter {
         int requested = Math.max(1, (int) Math.round(data.size() * options.fraction()));
         Random rnd = new Random(options.seed());
         Map<AnswerType, List<String>> pool = pool(source);
-        List<ContextQaItem> order = new ArrayList<>(source);
+        // Every source item that matches an evaluation item is refused up front (and counted), not just the
+        // ones a draw happens to reach, so the count says how much of the source overlaps evaluation.
+        List<ContextQaItem> order = new ArrayList<>();
+        int excluded = 0;
+        for (ContextQaItem item : source) {
+            if (eval != null && eval.contains(item.question(), item.context())) {
+                excluded++;
+            } else {
+                order.add(item);
+            }
+        }
         Collections.shuffle(order, rnd);
         List<IftExample> out = new ArrayList<>();
         Map<String, Integer> skipped = new LinkedHashMap<>();
         Map<String, Integer> byType = new LinkedHashMap<>();
-        int excluded = 0;
         for (ContextQaItem item : order) {
             if (out.size() == requested) {
                 break;
-            }
-            if (eval != null && eval.contains(item.question(), item.context())) {
-                excluded++;
-                continue;
             }
             String context;
             String answer;

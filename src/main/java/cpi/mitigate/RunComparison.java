@@ -169,7 +169,8 @@ public final class RunComparison {
     }
 
     private static String csvNum(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "";
+        return Double.isFinite(v) ? new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros()
+                .toPlainString() : "";
     }
 
     private static String md(String s) {
