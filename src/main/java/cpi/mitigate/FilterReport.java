@@ -59,7 +59,19 @@ public final class FilterReport {
                 (isDropped.containsKey(all.get(i)) ? dropped : kept).add(s);
             }
         }
-        return Charts.filterHistogram(kept, dropped, r.threshold());
+        Figure f = Charts.filterHistogram(kept, dropped, r.threshold());
+        // Charts rounds the axis start down to a multiple of the bin width; with bins anchored on the
+        // threshold that can leave most of a bin's width of empty axis below the first bin. Start the axis at
+        // the first bin edge instead, so no bin (and no blank) appears below the minimum score's bin.
+        if (f.chart() instanceof org.knowm.xchart.XYChart c) {
+            double first = c.getSeriesMap().values().stream().filter(s -> s.getXData().length > 3)
+                    .mapToDouble(s -> s.getXData()[0]).min().orElse(Double.NaN);
+            Double axisMin = c.getStyler().getXAxisMin();
+            if (Double.isFinite(first) && (axisMin == null || axisMin < first)) {
+                c.getStyler().setXAxisMin(first);
+            }
+        }
+        return f;
     }
 
     static ObjectNode json(FilterResult r, List<IftExample> all) {
