@@ -85,13 +85,16 @@ public final class DataFilterCommand implements Callable<Integer> {
         List<IftExample> examples = MitigationData.read(data);
         FilterResult result;
         String modelId = null;
+        java.util.function.Function<IftExample, String> reason = null;
         switch (by) {
             case HAS_CONTEXT -> result = new HasContextSelector().select(examples);
             case KEYWORD -> {
                 if (keywords == null) {
                     throw new UserError("--by keyword needs --keywords FILE (one keyword a line)");
                 }
-                result = KeywordSelector.fromFile(keywords).select(examples);
+                KeywordSelector selector = KeywordSelector.fromFile(keywords);
+                result = selector.select(examples);
+                reason = selector::match;
             }
             case NO_CONTEXT_LOSS -> {
                 if (model == null) {
@@ -135,7 +138,7 @@ public final class DataFilterCommand implements Callable<Integer> {
         }
         Provenance p = Provenance.of(modelId, Map.of(data.getFileName().toString(), "sha256:" + Hashing.sha256(data)),
                 by == By.NO_CONTEXT_LOSS ? "plain" : null, null, config);
-        FilterReport.Written w = FilterReport.write(result, examples, p, dir);
+        FilterReport.Written w = FilterReport.write(result, examples, p, dir, reason);
         System.out.printf("%s: kept %d of %d, dropped %d (%.1f%%)%n", config.get("by").asText(), result.kept().size(),
                 result.total(), result.dropped().size(), 100 * result.droppedFraction());
         if (Double.isFinite(result.threshold())) {

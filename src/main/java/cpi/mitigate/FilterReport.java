@@ -32,7 +32,35 @@ public final class FilterReport {
     public record Written(Path json, Path markdown, Figure.Files histogram) {}
 
     public static Written write(FilterResult r, List<IftExample> all, Provenance provenance, Path dir) {
+        return write(r, all, provenance, dir, null);
+    }
+
+    /**
+     * As above; {@code reason} (may be null) says why an example was dropped, e.g. the keyword it mentions:
+     * shown with the dropped examples and counted in {@code drop_reasons}.
+     */
+    public static Written write(FilterResult r, List<IftExample> all, Provenance provenance, Path dir,
+                                java.util.function.Function<IftExample, String> reason) {
         ObjectNode o = json(r, all);
+        if (reason != null) {
+            Map<String, Integer> counts = new TreeMap<>();
+            r.dropped().forEach(e -> {
+                String why = reason.apply(e);
+                if (why != null) {
+                    counts.merge(why, 1, Integer::sum);
+                }
+            });
+            ObjectNode reasons = o.putObject("drop_reasons");
+            counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                    .forEach(e -> reasons.put(e.getKey(), e.getValue()));
+            for (var x : o.withArray("examples_dropped")) {
+                IftExample e = r.dropped().stream().filter(d -> d.id().equals(x.path("id").asText())).findFirst()
+                        .orElse(null);
+                if (e != null && reason.apply(e) != null) {
+                    ((ObjectNode) x).put("reason", reason.apply(e));
+                }
+            }
+        }
         if (provenance != null) {
             o.set("provenance", provenance.toJson());
         }
@@ -180,6 +208,16 @@ public final class FilterReport {
                     e.getValue().has("mean_score") ? String.format(Locale.ROOT, "%.4f",
                             e.getValue().path("mean_score").asDouble()) : "—")));
         }
+        if (o.has("drop_reasons") && !o.get("drop_reasons").isEmpty()) {
+            b.append("\nMost frequent reasons: ");
+            List<String> parts = new ArrayList<>();
+            o.get("drop_reasons").fields().forEachRemaining(e -> {
+                if (parts.size() < 15) {
+                    parts.add(e.getKey() + " (" + e.getValue().asInt() + ")");
+                }
+            });
+            b.append(String.join(", ", parts)).append(".\n");
+        }
         if (hasHistogram) {
             b.append("\n![scores](scores.png)\n");
         }
@@ -197,6 +235,9 @@ public final class FilterReport {
             b.append("- ");
             if (e.has("score")) {
                 b.append(String.format(Locale.ROOT, "**%.3f** ", e.path("score").asDouble()));
+            }
+            if (e.has("reason")) {
+                b.append("[").append(oneLine(e.path("reason").asText(), 40)).append("] ");
             }
             b.append(oneLine(e.path("instruction").asText(), 120));
             if (!e.path("input").asText().isBlank()) {

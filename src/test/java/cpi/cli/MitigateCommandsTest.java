@@ -97,6 +97,9 @@ class MitigateCommandsTest {
                 "--out", tmp.resolve("k.json").toString(), "-q");
         assertEquals(0, o.code(), o.err());
         assertEquals(6, MitigationData.read(tmp.resolve("k.json")).size());
+        JsonNode rep = Json.read(tmp.resolve("k.report/filter-report.json"));
+        assertEquals(2, rep.path("drop_reasons").path("france").asInt());
+        assertEquals("france", rep.path("examples_dropped").get(0).path("reason").asText());
     }
 
     @Test
