@@ -12,7 +12,9 @@ import java.util.List;
  * Reads question + context + answer items: SQuAD v1/v2 JSON ({@code data[].paragraphs[].qas[]}), a JSON
  * array or JSONL of flat rows (HF SQuAD rows with {@code answers.text[]}, or {@code answer}/{@code answers}),
  * and cpi conflict-schema rows (cpi-eval's {@code context, question, answer, memory_answer}, or
- * {@code counterfactual_answer, parametric_answer}). Rows without a context or answer are skipped.
+ * {@code counterfactual_answer, parametric_answer}; ConflictQA's {@code counter_memory, counter_answer,
+ * memory_answer}). Rows without a context or answer are skipped. JSON Lines are recognised by content
+ * (ConflictQA ships JSONL named .json).
  */
 public final class ContextQaFiles {
     private ContextQaFiles() {}
@@ -22,7 +24,7 @@ public final class ContextQaFiles {
             throw new UserError(file + ": file not found (pass a SQuAD-style or cpi conflict-schema file)");
         }
         List<JsonNode> rows = new ArrayList<>();
-        if (file.getFileName().toString().endsWith(".jsonl")) {
+        if (MitigationData.isJsonLines(file)) {
             List<String> lines = MitigationData.lines(file);
             for (int i = 0; i < lines.size(); i++) {
                 if (!lines.get(i).isBlank()) {
@@ -44,10 +46,10 @@ public final class ContextQaFiles {
         for (int i = 0; i < rows.size(); i++) {
             JsonNode r = rows.get(i);
             String q = MitigationData.text(r, "question");
-            String c = MitigationData.text(r, "context");
+            String c = first(r, "context", "counter_memory");
             String id = MitigationData.text(r, "id");
             String par = first(r, "memory_answer", "parametric_answer");
-            String ans = first(r, "counterfactual_answer", "answer");
+            String ans = first(r, "counterfactual_answer", "counter_answer", "answer");
             if (ans == null) {
                 ans = firstAnswer(r.get("answers"));
             }

@@ -29,7 +29,7 @@ public final class MitigationData {
             throw new UserError(file + ": file not found (pass an Alpaca .json or a .jsonl of examples)");
         }
         List<IftExample> out = new ArrayList<>();
-        if (file.getFileName().toString().endsWith(".jsonl")) {
+        if (isJsonLines(file)) {
             List<String> lines = lines(file);
             for (int i = 0; i < lines.size(); i++) {
                 if (!lines.get(i).isBlank()) {
@@ -49,6 +49,29 @@ public final class MitigationData {
             throw new UserError(file + ": no examples");
         }
         return out;
+    }
+
+    /** .jsonl, or a file whose first two non-blank lines each start a JSON object (JSONL named .json). */
+    public static boolean isJsonLines(Path file) {
+        if (file.getFileName().toString().endsWith(".jsonl")) {
+            return true;
+        }
+        try (var r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            int seen = 0;
+            for (String l = r.readLine(); l != null && seen < 2; l = r.readLine()) {
+                String t = l.strip();
+                if (t.isEmpty()) {
+                    continue;
+                }
+                if (!(t.startsWith("{") && t.endsWith("}"))) {
+                    return false;
+                }
+                seen++;
+            }
+            return seen == 2;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static List<String> lines(Path file) {
