@@ -91,7 +91,45 @@ public final class AxolotlConfig {
         };
     }
 
+    /**
+     * cpi's LoRA target short names (q, k, v, o, and mlp names gate/up/down) as this family's module names;
+     * fused families map q, k and v to the one fused module.
+     */
+    public static List<String> loraTargets(Family f, List<String> cpiNames) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (String n : cpiNames) {
+            String k = n.trim().toLowerCase(Locale.ROOT);
+            String m = switch (f) {
+                case LLAMA, MISTRAL -> switch (k) {
+                    case "q", "k", "v", "o" -> k + "_proj";
+                    case "gate", "up", "down" -> k + "_proj";
+                    default -> k;
+                };
+                case GPT_NEOX -> switch (k) {
+                    case "q", "k", "v" -> "query_key_value";
+                    case "o" -> "dense";
+                    case "up" -> "dense_h_to_4h";
+                    case "down" -> "dense_4h_to_h";
+                    default -> k;
+                };
+                case GPT2 -> switch (k) {
+                    case "q", "k", "v" -> "c_attn";
+                    case "o" -> "c_proj";
+                    case "up" -> "c_fc";
+                    default -> k;
+                };
+            };
+            out.add(m);
+        }
+        return List.copyOf(out);
+    }
+
     public static Result build(Spec s) {
+        return build(s, null);
+    }
+
+    /** As {@link #build(Spec)}, with LoRA target modules given in cpi's short names (null: the defaults). */
+    public static Result build(Spec s, List<String> cpiLoraTargets) {
         List<String> warnings = new ArrayList<>();
         ObjectNode o = Json.object();
         o.put("base_model", s.baseModel());
@@ -133,7 +171,8 @@ public final class AxolotlConfig {
         o.put("logging_steps", 10);
         switch (s.mode()) {
             case FULL -> { }
-            case LORA -> lora(o, s, Mode.LORA);
+            case LORA -> lora(o, s, cpiLoraTargets == null ? loraTargets(s.family(), Mode.LORA)
+                    : loraTargets(s.family(), cpiLoraTargets));
             case QK -> {
                 ArrayNode u = o.putArray("unfrozen_parameters");
                 qkParameters(s.family()).forEach(u::add);
@@ -150,13 +189,13 @@ public final class AxolotlConfig {
         return new Result(header(s, warnings) + yaml(o), o, List.copyOf(warnings));
     }
 
-    private static void lora(ObjectNode o, Spec s, Mode m) {
+    private static void lora(ObjectNode o, Spec s, List<String> targets) {
         o.put("adapter", "lora");
         o.put("lora_r", s.loraR());
         o.put("lora_alpha", s.loraAlpha());
         o.put("lora_dropout", s.loraDropout());
         ArrayNode t = o.putArray("lora_target_modules");
-        loraTargets(s.family(), m).forEach(t::add);
+        targets.forEach(t::add);
         if (s.family() == Family.GPT2) {
             o.put("lora_fan_in_fan_out", true); // GPT-2's Conv1D stores weights as [in, out]
         }

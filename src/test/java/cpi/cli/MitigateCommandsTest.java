@@ -206,6 +206,22 @@ class MitigateCommandsTest {
         o = run(new CpiCommand(), "export-config", "--model", "EleutherAI/pythia-160m", "--data", "m.json",
                 "--mode", "qk");
         assertEquals(2, o.code());
+        // Settings from a run's run.json; a flag overrides.
+        Path runDir = tmp.resolve("run");
+        Files.createDirectories(runDir);
+        Files.writeString(runDir.resolve("run.json"), "{\"config\":{\"model\":\"" + model + "\",\"data\":\"mix.jsonl\","
+                + "\"train\":\"LORA\",\"lr\":0.0001,\"maxSteps\":120,\"saveEvery\":30,\"batchSize\":8,"
+                + "\"loraRank\":8,\"loraTargets\":[\"q\",\"k\",\"v\",\"o\"]}}");
+        o = run(new CpiCommand(), "export-config", "--run", runDir.toString(), "--save-steps", "10");
+        assertEquals(0, o.code(), o.err());
+        JsonNode fromRun = AxolotlConfig.parse(o.out());
+        assertEquals(1e-4, fromRun.path("learning_rate").asDouble(), 1e-15);
+        assertEquals(120, fromRun.path("max_steps").asInt());
+        assertEquals(10, fromRun.path("save_steps").asInt());
+        assertEquals(8, fromRun.path("lora_r").asInt());
+        assertEquals(2, fromRun.path("gradient_accumulation_steps").asInt());
+        assertEquals("chat_template", fromRun.path("datasets").get(0).path("type").asText());
+        assertEquals("q_proj", fromRun.path("lora_target_modules").get(0).asText());
         o = run(new CpiCommand(), "export-config", "--model", "EleutherAI/pythia-160m", "--family", "gpt_neox",
                 "--data", "m.json", "--mode", "qk");
         assertEquals(0, o.code());

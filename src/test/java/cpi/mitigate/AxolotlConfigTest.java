@@ -104,4 +104,20 @@ class AxolotlConfigTest {
         assertEquals(300, y.path("max_steps").asInt());
         assertFalse(y.has("num_epochs"));
     }
+
+    @Test
+    void runSettingsFillTheSpecAndCpiLoraNamesMapToModules(@TempDir Path tmp) throws Exception {
+        Files.writeString(tmp.resolve("run.json"), "{\"name\":\"r\",\"config\":{\"model\":\"m\",\"data\":\"d.json\","
+                + "\"train\":\"LORA\",\"lr\":0.0003,\"maxSteps\":200,\"saveEvery\":40,\"batchSize\":16,"
+                + "\"loraRank\":4,\"loraTargets\":[\"q\",\"v\"],\"seed\":9}}");
+        RunSettings s = RunSettings.read(tmp);
+        assertEquals("LORA", s.mode());
+        assertEquals(3e-4, s.lr());
+        assertEquals(200L, s.maxSteps());
+        assertEquals(40, s.saveEvery());
+        assertEquals(List.of("q", "v"), s.loraTargets());
+        assertEquals(List.of("q_proj", "v_proj"), AxolotlConfig.loraTargets(AxolotlConfig.Family.LLAMA, s.loraTargets()));
+        assertEquals(List.of("query_key_value"), AxolotlConfig.loraTargets(AxolotlConfig.Family.GPT_NEOX,
+                List.of("q", "k", "v")));
+    }
 }
