@@ -19,10 +19,13 @@ class AxolotlConfigTest {
                 3e-5, 2, 0, 50, 4, 8, 1024, 20, 16, 32, 0.05, 7, "out/run");
     }
 
-    /** How axolotl applies unfrozen_parameters: periods literal, matched at the start of the name. */
+    /**
+     * How axolotl (utils/freeze.py, LayerNamePattern) applies unfrozen_parameters: every period not followed by
+     * '+' is escaped to a literal period, then re.match (anchored at the start of the parameter name).
+     */
     static boolean unfrozen(List<String> patterns, String name) {
         for (String p : patterns) {
-            if (Pattern.compile(p.replace(".", "\\.")).matcher(name).lookingAt()) {
+            if (Pattern.compile(p.replaceAll("\\.(?!\\+)", "\\\\.")).matcher(name).lookingAt()) {
                 return true;
             }
         }
