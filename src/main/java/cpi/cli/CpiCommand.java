@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             EvalCommand.class,
             DataCommand.class,
+            ExportConfigCommand.class,
+            CompareCommand.class,
             picocli.CommandLine.HelpCommand.class,
         })
 public final class CpiCommand implements Runnable {
