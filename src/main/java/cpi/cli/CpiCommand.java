@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
             ScoreCommand.class,
             InspectCommand.class,
             BenchCommand.class,
+            EvalCommand.class,
+            DataCommand.class,
+            ExportConfigCommand.class,
+            CompareCommand.class,
             picocli.CommandLine.HelpCommand.class,
         })
 public final class CpiCommand implements Runnable {
