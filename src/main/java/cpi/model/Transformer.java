@@ -305,24 +305,36 @@ public final class Transformer implements AutoCloseable {
 
         for (int i = 0; i < layers.length; i++) {
             ParamNames.Layer l = layers[i];
+            // Inference frees each block's temporaries as soon as the block is done (training keeps them
+            // for backward): the block's input moves into a scratch manager, which then owns every result.
+            NDManager blockManager = training ? null : m.newSubManager();
+            if (blockManager != null) {
+                x.attach(blockManager);
+            }
+            st.current = blockManager != null ? blockManager : m;
             if (cfg.family() == Family.GPT_NEOX && cfg.parallelResidual()) {
-                NDArray a = attention(i, l, norm(x, l.ln1()), st, bias, cache, probe, training);
-                NDArray f = mlp(l, norm(x, l.ln2()), st, training);
+                NDArray a = attention(i, l, norm(x, l.ln1(), st), st, bias, cache, probe, training);
+                NDArray f = mlp(l, norm(x, l.ln2(), st), st, training);
                 x = x.add(st.dropout(a)).add(st.dropout(f));
             } else {
-                NDArray a = attention(i, l, norm(x, l.ln1()), st, bias, cache, probe, training);
+                NDArray a = attention(i, l, norm(x, l.ln1(), st), st, bias, cache, probe, training);
                 x = x.add(st.dropout(a));
-                NDArray f = mlp(l, norm(x, l.ln2()), st, training);
+                NDArray f = mlp(l, norm(x, l.ln2(), st), st, training);
                 x = x.add(st.dropout(f));
             }
+            if (blockManager != null) {
+                x.attach(m);
+                blockManager.close();
+            }
         }
+        st.current = m;
         if (cache != null) {
             cache.advance((int) t);
         }
         if (lastOnly && t > 1) {
             x = x.get(new NDIndex().addAllDim().addSliceDim(t - 1, t));
         }
-        x = norm(x, names.finalNorm());
+        x = norm(x, names.finalNorm(), st);
         NDArray head = cfg.tieWordEmbeddings() ? param(names.embed() + ".weight") : param(names.lmHead() + ".weight");
         return linear(x, head, null);
     }
@@ -346,7 +358,7 @@ public final class Transformer implements AutoCloseable {
         }
         NDArray[] kvAll = null;
         if (cache != null) {
-            kvAll = cache.append(layer, k, v, st.m);
+            kvAll = cache.append(layer, k, v, st.current);
             k = kvAll[0];
             v = kvAll[1];
         }
@@ -400,11 +412,11 @@ public final class Transformer implements AutoCloseable {
         }
     }
 
-    private NDArray norm(NDArray x, String module) {
+    private NDArray norm(NDArray x, String module, Step st) {
         NDArray w = param(module + ".weight");
         if (cfg.family().isLlamaLike()) {
             NDArray var = x.mul(x).mean(new int[] {-1}, true);
-            NDArray eps = x.getManager().create((float) cfg.normEps());
+            NDArray eps = st.scalar("eps", (float) cfg.normEps());
             return x.div(var.add(eps).sqrt()).mul(w);
         }
         NDArray bias = param(module + ".bias");
@@ -546,6 +558,8 @@ public final class Transformer implements AutoCloseable {
         final long t;
         final long s;
         final boolean drop;
+        /** The manager that owns the current block's temporaries. */
+        NDManager current;
         NDArray cosQ;
         NDArray sinQ;
         NDArray cosK;
@@ -558,6 +572,7 @@ public final class Transformer implements AutoCloseable {
             this.t = t;
             this.s = s;
             this.drop = drop;
+            this.current = m;
         }
 
         NDArray scalar(String key, float value) {
