@@ -278,6 +278,10 @@ public final class Transformer implements AutoCloseable {
             throw new IllegalArgumentException("attentionMask must be [" + b + ", " + s + "] (past + new), got "
                     + attentionMask.getShape());
         }
+        if (s > cfg.maxPositions()) {
+            throw new cpi.util.UserError("a sequence of " + s + " tokens exceeds this " + cfg.family().modelType()
+                    + " model's " + cfg.maxPositions() + " positions (shorten the prompt or max new tokens)");
+        }
         boolean drop = training && dropout > 0;
         Step st = new Step(m, b, t, s, drop);
 
