@@ -20,7 +20,7 @@ class GradientTest {
 
     @ParameterizedTest
     @MethodSource("configs")
-    void everyParameterGetsAGradient(ModelConfig cfg) {
+    void everyParameterGetsAGradient(ModelConfig cfg, @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
         try (NDManager m = ModelTestSupport.manager(); Transformer t = Transformer.random(cfg, 2, m.newSubManager())) {
             t.setDropout(0.1);
             for (NDArray p : t.parameters().values()) {
@@ -40,6 +40,14 @@ class GradientTest {
                         assertTrue(Float.isFinite(norm) && norm > 0, cfg.family() + ": no gradient for " + e.getKey());
                     }
                 }
+            }
+            // parameters that carry gradients still save and load back bit-identically
+            Checkpoints.save(t, null, tmp, ai.djl.ndarray.types.DataType.FLOAT32);
+            try (LoadedModel back = ModelLoader.load(tmp, m)) {
+                CheckpointRoundTripTest.assertSameParameters(t, back.transformer());
+            }
+            for (NDArray p : t.parameters().values()) {
+                assertTrue(p.hasGradient(), "save must not drop gradients");
             }
         }
     }
