@@ -41,7 +41,10 @@ public final class Transformer implements AutoCloseable {
     private NDArray cosQ;
     private NDArray sinQ;
 
-    /** Wraps existing float32 parameters (names and shapes must match {@link #parameterShapes}). */
+    /**
+     * Wraps existing float32 parameters (names and shapes must match {@link #parameterShapes}). The
+     * transformer owns {@code manager} (it should hold the parameters) and closes it in {@link #close()}.
+     */
     public Transformer(ModelConfig cfg, LinkedHashMap<String, NDArray> params, NDManager manager) {
         this.cfg = cfg;
         this.manager = manager;
@@ -70,8 +73,12 @@ public final class Transformer implements AutoCloseable {
         buildRopeTables();
     }
 
-    /** A freshly initialized model: linear and embedding weights N(0, 0.02), biases 0, norm scales 1. */
-    public static Transformer random(ModelConfig cfg, long seed, NDManager manager) {
+    /**
+     * A freshly initialized model: linear and embedding weights N(0, 0.02), biases 0, norm scales 1. The
+     * parameters live in a new sub-manager of {@code manager}, which {@link #close()} frees.
+     */
+    public static Transformer random(ModelConfig cfg, long seed, NDManager parent) {
+        NDManager manager = parent.newSubManager();
         LinkedHashMap<String, NDArray> p = new LinkedHashMap<>();
         for (Map.Entry<String, Shape> e : parameterShapes(cfg).entrySet()) {
             String name = e.getKey();
