@@ -40,6 +40,7 @@ public final class Transformer implements AutoCloseable {
     private NDArray sinK;
     private NDArray cosQ;
     private NDArray sinQ;
+    private int ropeRows;
 
     /**
      * Wraps existing float32 parameters (names and shapes must match {@link #parameterShapes}). The
@@ -70,7 +71,7 @@ public final class Transformer implements AutoCloseable {
                 throw new IllegalArgumentException("unexpected parameter " + n);
             }
         }
-        buildRopeTables();
+        ensureRope(Math.min(cfg.maxPositions(), 4096));
     }
 
     /**
@@ -307,6 +308,7 @@ public final class Transformer implements AutoCloseable {
             x = x.add(embedding(positions, param(names.positions() + ".weight")));
         }
         if (cfg.rotaryDim() > 0) {
+            ensureRope((int) s);
             st.cosQ = ropeTable(positions, cosQ);
             st.sinQ = ropeTable(positions, sinQ);
             st.cosK = ropeTable(positions, cosK);
@@ -468,14 +470,25 @@ public final class Transformer implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------ RoPE
 
-    private void buildRopeTables() {
+    /**
+     * Makes the RoPE tables cover positions [0, needed). They start at min(maxPositions, 4096) rows and
+     * double on demand, so long-context configs (e.g. 131072 positions) cost nothing until used.
+     */
+    private synchronized void ensureRope(int needed) {
         int rot = cfg.rotaryDim();
-        if (rot == 0) {
+        if (rot == 0 || ropeRows >= needed) {
             return;
         }
+        int rows = Math.min(cfg.maxPositions(), Math.max(needed, 2 * ropeRows));
+        // Old tables stay alive (a concurrent forward may hold them); the model's manager frees them.
+        buildRopeTables(rows);
+        ropeRows = rows;
+    }
+
+    private void buildRopeTables(int maxPos) {
+        int rot = cfg.rotaryDim();
         int d = cfg.headDim();
         int half = rot / 2;
-        int maxPos = cfg.maxPositions();
         float[] invFreq = RopeFrequencies.inverse(cfg);
         float scale = (float) (1.0 / Math.sqrt(d));
         float[] cos = new float[maxPos * d];
