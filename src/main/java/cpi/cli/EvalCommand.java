@@ -145,7 +145,13 @@ public final class EvalCommand implements Callable<Integer> {
             Evaluator evaluator = new Evaluator();
             List<EvalResult> results = new ArrayList<>();
             for (Dataset ds : loaded) {
+                long t0 = System.nanoTime();
                 results.add(evaluator.evaluate(opened.model(), ds, t, scorer, opts));
+                double secs = (System.nanoTime() - t0) / 1e9;
+                if (evaluator.lastAttempted() > 0) {
+                    System.err.printf("eval: %s: %d items in %.1f s (%.1f items/s, scorer %s)%n", ds.name(),
+                            evaluator.lastAttempted(), secs, evaluator.lastAttempted() / secs, scorer);
+                }
             }
             EvalSummary.table(results).print(System.out);
             long failed = results.stream().mapToLong(EvalResult::failed).sum();

@@ -19,6 +19,12 @@ import java.util.TreeMap;
  * Failures of a served model are per item: the item is marked failed and metrics cover completed items.
  */
 public final class Evaluator {
+    private int lastAttempted;
+
+    /** Items sent to the model by the last {@link #evaluate} call (resumed items are not counted). */
+    public int lastAttempted() {
+        return lastAttempted;
+    }
 
     public static String itemsFileName(String dataset) {
         return "items." + dataset + ".jsonl";
@@ -76,6 +82,7 @@ public final class Evaluator {
                 }
             }
         }
+        lastAttempted = attempted;
         List<ItemResult> ordered = new ArrayList<>();
         for (ConflictItem it : ds.items()) {
             ItemResult r = done.get(it.id());
