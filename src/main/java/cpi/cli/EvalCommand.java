@@ -11,6 +11,7 @@ import cpi.eval.OpenAiTextModel;
 import cpi.eval.PromptTemplate;
 import cpi.eval.Scorers;
 import cpi.eval.Templates;
+import cpi.model.ContextPolicy;
 import cpi.model.TextModel;
 import cpi.model.Tokenizer;
 import cpi.util.Json;
@@ -37,6 +38,11 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "PATH",
             description = "Local model directory (config.json + safetensors + tokenizer) or llama2.c .bin.")
     Path model;
+
+    @Option(names = "--context-overflow", paramLabel = "truncate|refuse", defaultValue = "truncate",
+            description = "A prompt longer than the local model's context: cut its start with a warning, or "
+                    + "refuse (default ${DEFAULT-VALUE}).")
+    String contextOverflow;
 
     @Option(names = "--backend", paramLabel = "local|openai",
             description = "Backend (default: openai when --base-url/--model-name/OPENAI_BASE_URL is given, else local).")
@@ -130,7 +136,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (loaded.isEmpty()) {
             throw new UserError("--dataset is empty (known: " + String.join(", ", Datasets.names()) + ")");
         }
-        try (Opened opened = served ? openServed() : LocalBackend.open(model)) {
+        try (Opened opened = served ? openServed() : LocalBackend.open(model, ContextPolicy.parse(contextOverflow))) {
             String tname = template != null ? template : chat ? "message" : "plain";
             if (contextInstruction && !tname.endsWith(Templates.ADHERE_SUFFIX)) {
                 tname = tname + Templates.ADHERE_SUFFIX;
@@ -215,6 +221,7 @@ public final class EvalCommand implements Callable<Integer> {
             c.put("retries", retries);
         } else {
             c.put("model", String.valueOf(model));
+            c.put("context_overflow", contextOverflow);
         }
         c.putPOJO("datasets", datasets);
         c.put("template", templateName);
