@@ -106,6 +106,32 @@ class EvalCommandTest {
     }
 
     @Test
+    void inProcessModelEndToEnd(@TempDir Path tmp) throws Exception {
+        Path model = Path.of("/work/shared/models/fake_gpt2");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(model), "fake_gpt2 not present");
+        Path data = Synthetic.writeJsonl(tmp.resolve("synth.jsonl"), 6);
+        for (String scorer : List.of("contains", "logprob")) {
+            Path out = tmp.resolve(scorer);
+            Output o = cpi("eval", "--model", model.toString(), "--dataset", data.toString(), "--scorer", scorer,
+                    "--limit", "4", "--max-new-tokens", "4", "--batch-size", "3", "--out", out.toString(), "--quiet");
+            assertEquals(0, o.code, o.err);
+            JsonNode sum = Json.read(out.resolve("summary.json"));
+            assertEquals(4, sum.path("datasets").path("synth").path("n").asInt());
+            assertTrue(sum.path("provenance").path("model").asText().startsWith("sha256:"));
+            List<String> lines = Files.readAllLines(out.resolve("items.synth.jsonl"));
+            assertEquals(4, lines.size());
+            JsonNode first = Json.MAPPER.readTree(lines.get(0));
+            if (scorer.equals("logprob")) {
+                assertTrue(first.path("cf_logprob").asDouble(0) < 0, lines.get(0));
+            }
+        }
+        Output t = cpi("eval", "--model", model.toString(), "--dataset", data.toString(), "--template", "tokenizer",
+                "--limit", "1", "--quiet");
+        assertEquals(2, t.code);
+        assertTrue(t.err.contains("chat template"), t.err);
+    }
+
+    @Test
     void wrongKeyExitsTwoWithOneLineAndNoKey(@TempDir Path tmp) throws Exception {
         Path data = Synthetic.writeJsonl(tmp.resolve("synth.jsonl"), 3);
         try (FakeOpenAiServer s = new FakeOpenAiServer()) {
