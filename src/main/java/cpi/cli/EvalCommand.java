@@ -8,6 +8,7 @@ import cpi.eval.EvalSummary;
 import cpi.eval.Evaluator;
 import cpi.eval.OpenAiConfig;
 import cpi.eval.OpenAiTextModel;
+import cpi.eval.OutDirLock;
 import cpi.eval.PromptTemplate;
 import cpi.eval.Scorers;
 import cpi.eval.Templates;
@@ -136,7 +137,8 @@ public final class EvalCommand implements Callable<Integer> {
         if (loaded.isEmpty()) {
             throw new UserError("--dataset is empty (known: " + String.join(", ", Datasets.names()) + ")");
         }
-        try (Opened opened = served ? openServed() : LocalBackend.open(model, ContextPolicy.parse(contextOverflow))) {
+        try (OutDirLock lock = out == null ? null : OutDirLock.acquire(out);
+             Opened opened = served ? openServed() : LocalBackend.open(model, ContextPolicy.parse(contextOverflow))) {
             String tname = template != null ? template : chat ? "message" : "plain";
             if (contextInstruction && !tname.endsWith(Templates.ADHERE_SUFFIX)) {
                 tname = tname + Templates.ADHERE_SUFFIX;

@@ -145,6 +145,21 @@ class EvalCommandTest {
     }
 
     @Test
+    void aSecondEvalIntoTheSameOutIsRefused(@TempDir Path tmp) throws Exception {
+        Path data = Synthetic.writeJsonl(tmp.resolve("synth.jsonl"), 3);
+        Path out = tmp.resolve("out");
+        try (FakeOpenAiServer s = new FakeOpenAiServer(); OutDirLock held = OutDirLock.acquire(out)) {
+            Output o = cpi(served(s, data, out, "--quiet").toArray(String[]::new));
+            assertEquals(2, o.code);
+            assertTrue(o.err.contains("another cpi eval is writing"), o.err);
+            assertEquals(0, s.requests.get());
+        }
+        try (FakeOpenAiServer s = new FakeOpenAiServer()) {
+            assertEquals(0, cpi(served(s, data, out, "--quiet").toArray(String[]::new)).code, "released");
+        }
+    }
+
+    @Test
     void badNamesAreOneLineErrorsListingKnownOnes(@TempDir Path tmp) throws Exception {
         Path data = Synthetic.writeJsonl(tmp.resolve("synth.jsonl"), 3);
         Output o = cpi("eval", "--base-url", "http://127.0.0.1:9/v1", "--model-name", "m", "--dataset", "cf_wrld");

@@ -68,7 +68,7 @@ class ServedEvalTest {
     void keepsConcurrencyRequestsInFlight() throws Exception {
         try (FakeOpenAiServer s = new FakeOpenAiServer();
              OpenAiTextModel m = new OpenAiTextModel(config(s).withConcurrency(3))) {
-            s.delayMs = 60;
+            s.delayMs = 100;
             EvalResult r = new Evaluator().evaluate(m, Synthetic.dataset(24), Templates.get("plain"), "contains",
                     OPTS.withBatchSize(12));
             assertEquals(24, r.n());
