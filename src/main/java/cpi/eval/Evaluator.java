@@ -122,7 +122,7 @@ public final class Evaluator {
         Map<String, Metrics> strata = new LinkedHashMap<>();
         byStratumOk.forEach((s, rs) -> strata.put(s, Metrics.of(rs,
                 byStratumTotal.getOrDefault(s, rs.size()) - rs.size(), opts.bootstrap(), opts.seed())));
-        return new EvalResult(ds.name(), ds.sha256(), model, template, scorer, total, overall, strata, ordered);
+        return new EvalResult(ds.name(), ds.fingerprint(), model, template, scorer, total, overall, strata, ordered);
     }
 
     private List<ItemResult> runBatch(TextModel model, String dsName, List<ConflictItem> batch,

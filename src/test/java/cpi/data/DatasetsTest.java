@@ -33,7 +33,8 @@ class DatasetsTest {
         Path dir = shared();
         Dataset wf = Datasets.load("cf_world_facts", dir);
         assertEquals(313, wf.items().size());
-        assertEquals("sha256:a040ca190e4b3517474a229b9e97083df077aedce27bd92fb263018e00c1982c", wf.sha256());
+        assertEquals("a040ca190e4b3517474a229b9e97083df077aedce27bd92fb263018e00c1982c", wf.sha256());
+        assertEquals("sha256:" + wf.sha256(), wf.fingerprint());
         assertEquals(Map.of("capital", 197L, "other", 116L), strata(wf));
         ConflictItem kabul = wf.items().get(0);
         assertEquals("Herat", kabul.counterfactualAnswer());

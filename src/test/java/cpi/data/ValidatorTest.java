@@ -15,7 +15,7 @@ class ValidatorTest {
 
     @Test
     void findsEachKindOfProblem() {
-        Dataset ds = new Dataset("t", "sha256:x", List.of(
+        Dataset ds = new Dataset("t", "00", List.of(
                 item("ok", "Capital of Bolivia?", "Sucre is now the only capital.", "Sucre",
                         "La Paz (administrative); Sucre (judicial)"),
                 item("missing", "Capital of France?", "The government moved.", "Lyon", "Paris"),

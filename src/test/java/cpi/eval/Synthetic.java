@@ -28,7 +28,7 @@ final class Synthetic {
             items.add(new ConflictItem("item-" + i, "synthetic", "What is item " + i + "?", "Item " + i + " is CF" + i
                     + ".", "CF" + i, "PAR" + i, List.of(), i % 2 == 0 ? "even" : "odd"));
         }
-        return new Dataset("synth", "sha256:test", items);
+        return new Dataset("synth", "0123abcd", items);
     }
 
     static Path writeJsonl(Path file, int n) throws IOException {
