@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 
 /** {@code cpi eval}: context reliance of a local or served model on knowledge-conflict datasets. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Measure context reliance: counterfactual vs parametric accuracy (with bootstrap 95% CIs, per "
+        description = {"Measure context reliance: counterfactual vs parametric accuracy (with bootstrap 95%% CIs, per "
                 + "dataset and stratum) of an in-process model (--model PATH) or an OpenAI-compatible server "
                 + "(--base-url URL --model-name NAME).",
             "With --out DIR: DIR/items.NAME.jsonl grows as items finish and DIR/summary.json is written at the end; "
@@ -113,7 +113,7 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Bootstrap resamples for the CIs (default ${DEFAULT-VALUE}).")
     int bootstrap;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (summary.json, items.NAME.jsonl); "
