@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             TheoryCommand.class,
             ReportCommand.class,
+            TrajectoryCommand.class,
             picocli.CommandLine.HelpCommand.class,
         })
 public final class CpiCommand implements Runnable {
