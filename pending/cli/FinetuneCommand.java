@@ -133,6 +133,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--name", description = "Run name shown in reports (default: the directory name).")
     String name;
 
+    @Option(names = "--no-report", description = "Skip writing RUN/report/ at the end.")
+    boolean noReport;
+
     @Option(names = "--resume", description = "Continue the run in --out from its last complete checkpoint.")
     boolean resume;
 
@@ -144,7 +147,7 @@ public final class FinetuneCommand implements Callable<Integer> {
                 epochs, batchSize, microBatchTokens, maxSeqLen, weightDecay, maxGradNorm, dropout, seed, loraRank,
                 loraAlpha, loraDropout, loraTargets, evalEvery, saveEvery, keepLast, keepBest, evalDatasets, scorer,
                 evalLimit, capabilityData, dataDir, heldoutFraction, heldoutMax, attentionItems, maxFailures, logEvery,
-                out, resume);
+                out, resume, !noReport);
     }
 
     @Override

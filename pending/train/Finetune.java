@@ -70,6 +70,8 @@ public final class Finetune {
                              TrajectoryAnalysis.Result analysis) {}
 
     private static final AtomicBoolean STOP = new AtomicBoolean();
+    /** Tests: numerical faults to inject (0-based update index → NaN loss). */
+    static volatile java.util.function.LongPredicate faultInjector;
 
     /** Asks running finetunes to save a checkpoint and return at the next step boundary (Ctrl-C). */
     public static void requestStop() {
@@ -145,6 +147,7 @@ public final class Finetune {
             TrainerOptions topts = cfg.trainerOptions(totalSteps);
             int pad = model.tokenizer().padId();
             try (Trainer trainer = new Trainer(new TransformerModel(t), topts, pad)) {
+                trainer.setFaultInjector(faultInjector);
                 DataOrder order = new DataOrder(train.size(), cfg.seed(), true);
                 InLoopEval eval = new InLoopEval(cfg, model, template, trainer, heldout, listener);
                 long start = resume(trainer, order);
@@ -253,7 +256,6 @@ public final class Finetune {
         private RunSummary loop(Trainer trainer, DataOrder order, InLoopEval eval, long start) {
             long lastSaved = start;
             double lastLoss = Double.NaN;
-            List<Long> faultSteps = new ArrayList<>();
             boolean interrupted = false;
             while (trainer.step() < totalSteps) {
                 List<TokenExample> batch = new ArrayList<>(cfg.batchSize());
@@ -264,7 +266,6 @@ public final class Finetune {
                 long step = trainer.step();
                 listener.onStep(r, order.epochProgress());
                 if (r.skipped()) {
-                    faultSteps.add(step + 1);
                     store.append(List.of(TrajectoryRecord.of(step, "_train", "skipped_steps", trainer.skippedSteps())));
                     listener.onWarning("non-finite loss/gradient at step " + (step + 1) + " (loss " + r.loss()
                             + ", grad norm " + r.gradNorm() + "): update skipped, weights and optimizer kept at the last "
@@ -274,14 +275,12 @@ public final class Finetune {
                                 : checkpoints.list().get(checkpoints.list().size() - 1).dir().toString();
                         writeRunJson(eval, "failed", step);
                         throw new UserError("training stopped: " + trainer.consecutiveFailures()
-                                + " consecutive non-finite losses (steps " + faultSteps.subList(Math.max(0,
-                                faultSteps.size() - trainer.consecutiveFailures()), faultSteps.size())
+                                + " consecutive non-finite losses (each on a fresh batch, all at step " + (step + 1)
                                 + "); the trajectory up to step " + step + " is intact and the last good checkpoint is "
                                 + last + " (lower --lr, raise --max-grad-norm clipping, or check the data)");
                     }
                     continue;
                 }
-                faultSteps.clear();
                 lastLoss = r.loss();
                 if (cfg.logEvery() > 0 && step % cfg.logEvery() == 0) {
                     store.append(List.of(TrajectoryRecord.of(step, "_train", "loss", r.loss()),
@@ -308,7 +307,7 @@ public final class Finetune {
             }
             writeRunJson(eval, interrupted ? "interrupted" : "complete", trainer.step());
             TrajectoryAnalysis.Result analysis = TrajectoryAnalysis.write(out);
-            Path report = interrupted ? null : Reports.write(out, listener);
+            Path report = interrupted || !cfg.report() ? null : Reports.write(out, listener);
             Map<String, Double> finalCf = new LinkedHashMap<>();
             analysis.datasets().forEach((k, v) -> finalCf.put(k, v.finalValue()));
             return new RunSummary(out, trainer.step(), totalSteps, lastLoss, finalCf, trainer.skippedSteps(), interrupted,

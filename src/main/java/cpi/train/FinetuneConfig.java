@@ -22,6 +22,7 @@ import java.util.List;
  * @param heldoutFraction   share of the IFT data held out for the held-out loss (capped by heldoutMax)
  * @param attentionItems    conflict prompts used for the attention diagnostic (0 = off)
  * @param maxConsecutiveFailures numerical faults (non-finite loss/gradient) in a row before the run stops
+ * @param report            write RUN/report/ (HTML) at the end
  */
 public record FinetuneConfig(String name, Path model, String data, String template, TrainMode train, double lr,
                              String schedule, double warmupRatio, long maxSteps, double epochs, int batchSize,
@@ -30,7 +31,8 @@ public record FinetuneConfig(String name, Path model, String data, String templa
                              List<String> loraTargets, int evalEvery, int saveEvery, int keepLast, String keepBest,
                              List<String> evalDatasets, String scorer, int evalLimit, String capabilityData,
                              Path dataDir, double heldoutFraction, int heldoutMax, int attentionItems,
-                             int maxConsecutiveFailures, int logEvery, Path out, boolean resume) {
+                             int maxConsecutiveFailures, int logEvery, Path out, boolean resume,
+                             boolean report) {
 
     public FinetuneConfig {
         loraTargets = loraTargets == null ? List.of("q", "k", "v", "o") : List.copyOf(loraTargets);
@@ -53,7 +55,7 @@ public record FinetuneConfig(String name, Path model, String data, String templa
     public static FinetuneConfig defaults(Path model, String data, Path out) {
         return new FinetuneConfig(null, model, data, "alpaca", TrainMode.LORA, 1e-4, "linear", 0.03, 100, 0, 8, 4096,
                 512, 0.0, 1.0, 0.0, 0, 8, 16, 0.05, List.of("q", "k", "v", "o"), 50, 50, 2, null, List.of(), "logprob",
-                0, null, null, 0.02, 200, 32, 5, 1, out, false);
+                0, null, null, 0.02, 200, 32, 5, 1, out, false, true);
     }
 
     public ObjectNode toJson() {
@@ -124,6 +126,14 @@ public record FinetuneConfig(String name, Path model, String data, String templa
         return copy(b -> b.resume = r);
     }
 
+    public FinetuneConfig withReport(boolean r) {
+        return copy(b -> b.report = r);
+    }
+
+    public FinetuneConfig withLogEvery(int n) {
+        return copy(b -> b.logEvery = n);
+    }
+
     public FinetuneConfig withName(String n) {
         return copy(b -> b.name = n);
     }
@@ -189,7 +199,7 @@ public record FinetuneConfig(String name, Path model, String data, String templa
         double loraDropout; List<String> loraTargets; int evalEvery; int saveEvery; int keepLast; String keepBest;
         List<String> evalDatasets; String scorer; int evalLimit; String capabilityData; Path dataDir;
         double heldoutFraction; int heldoutMax; int attentionItems; int maxConsecutiveFailures; int logEvery;
-        Path out; boolean resume;
+        Path out; boolean resume; boolean report;
 
         Builder(FinetuneConfig c) {
             name = c.name; model = c.model; data = c.data; template = c.template; train = c.train; lr = c.lr;
@@ -201,7 +211,7 @@ public record FinetuneConfig(String name, Path model, String data, String templa
             evalDatasets = c.evalDatasets; scorer = c.scorer; evalLimit = c.evalLimit; capabilityData = c.capabilityData;
             dataDir = c.dataDir; heldoutFraction = c.heldoutFraction; heldoutMax = c.heldoutMax;
             attentionItems = c.attentionItems; maxConsecutiveFailures = c.maxConsecutiveFailures; logEvery = c.logEvery;
-            out = c.out; resume = c.resume;
+            out = c.out; resume = c.resume; report = c.report;
         }
 
         FinetuneConfig build() {
@@ -209,7 +219,7 @@ public record FinetuneConfig(String name, Path model, String data, String templa
                     batchSize, microBatchTokens, maxSeqLen, weightDecay, maxGradNorm, dropout, seed, loraRank, loraAlpha,
                     loraDropout, loraTargets, evalEvery, saveEvery, keepLast, keepBest, evalDatasets, scorer, evalLimit,
                     capabilityData, dataDir, heldoutFraction, heldoutMax, attentionItems, maxConsecutiveFailures,
-                    logEvery, out, resume);
+                    logEvery, out, resume, report);
         }
     }
 }

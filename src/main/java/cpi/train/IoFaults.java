@@ -25,7 +25,7 @@ public final class IoFaults {
         }
     }
 
-    /** After {@code writes} more successful writes, every write fails; negative disarms. */
+    /** After {@code writes} more successful checkpoint file writes, every one fails; negative disarms. */
     public static void diskFullAfter(long writes) {
         remainingWrites = writes;
     }

@@ -55,6 +55,7 @@ public final class TensorFile {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             writeFully(ch, head);
+            IoFaults.check("write"); // tests: a disk that fills up mid-file
             for (NDArray a : tensors.values()) {
                 NDArray f = a.getDataType() == DataType.FLOAT32 ? a : a.toType(DataType.FLOAT32, false);
                 ByteBuffer raw = f.toByteBuffer();
@@ -70,7 +71,6 @@ public final class TensorFile {
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
-        IoFaults.check("write");
         while (b.hasRemaining()) {
             ch.write(b);
         }

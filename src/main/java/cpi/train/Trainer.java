@@ -44,6 +44,7 @@ public final class Trainer implements AutoCloseable {
     private int consecutiveFailures;
     private long skippedSteps;
     private LongPredicate faultInjector = s -> false;
+    private long attempts;
 
     public Trainer(TrainableModel model, TrainerOptions opts, int padId) {
         cpi.util.Djl.engine();
@@ -142,7 +143,10 @@ public final class Trainer implements AutoCloseable {
         return adapterBase.get(peftModule);
     }
 
-    /** Tests: make the loss of the given (0-based) update non-finite, as a numerical fault would. */
+    /**
+     * Tests: make the loss of the given (0-based) call of {@link #step} non-finite, as a numerical fault would
+     * (calls, not updates: a skipped call does not advance the update count).
+     */
     public void setFaultInjector(LongPredicate stepHasNaN) {
         this.faultInjector = stepHasNaN == null ? s -> false : stepHasNaN;
     }
@@ -159,7 +163,7 @@ public final class Trainer implements AutoCloseable {
         Engine.getInstance().setRandomSeed((int) (opts.seed() * 1_000_003L + step));
         List<List<TokenExample>> micro = MicroBatcher.split(batch, opts.microBatchTokens());
         double nllSum = 0;
-        boolean inject = faultInjector.test(step);
+        boolean inject = faultInjector.test(attempts++);
         try (NDManager sm = model.manager().newSubManager()) {
             for (List<TokenExample> mb : micro) {
                 try (NDManager mm = sm.newSubManager()) {

@@ -178,7 +178,7 @@ class TrainerTest {
     void nonFiniteLossSkipsTheUpdateAndKeepsTheLastGoodState() {
         ToyLm lm = new ToyLm(V, 8, 5, manager);
         try (Trainer tr = new Trainer(lm, TrainerOptions.defaults(TrainMode.FULL, 1e-2, 10), 0)) {
-            tr.setFaultInjector(s -> s == 1);
+            tr.setFaultInjector(s -> s == 1); // the second call
             tr.step(data(3, 1));
             Map<String, float[]> good = snapshot(lm);
             StepResult bad = tr.step(data(3, 2));
