@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             TheoryCommand.class,
             ReportCommand.class,
             TrajectoryCommand.class,
+            FinetuneCommand.class,
             GenerateCommand.class,
             ScoreCommand.class,
             InspectCommand.class,

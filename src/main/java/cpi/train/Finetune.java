@@ -140,7 +140,7 @@ public final class Finetune {
                 throw new UserError(out + " already holds a run; pass --resume to continue it or choose another --out");
             }
             checkpoints.cleanTemporary();
-            template = Templates.get(cfg.template());
+            template = Templates.resolve(cfg.template(), model.tokenizer());
             prepareData();
             totalSteps = cfg.maxSteps() > 0 ? cfg.maxSteps()
                     : (long) Math.ceil(cfg.epochs() * train.size() / (double) cfg.batchSize());
@@ -294,7 +294,7 @@ public final class Finetune {
                     evaluate(eval, step);
                 }
                 if (last || stop || (cfg.saveEvery() > 0 && step % cfg.saveEvery() == 0)) {
-                    save(trainer, order, step);
+                    save(trainer, order, eval, step);
                     lastSaved = step;
                 }
                 if (stop && !last) {
@@ -303,7 +303,7 @@ public final class Finetune {
                 }
             }
             if (lastSaved != trainer.step()) {
-                save(trainer, order, trainer.step());
+                save(trainer, order, eval, trainer.step());
             }
             writeRunJson(eval, interrupted ? "interrupted" : "complete", trainer.step());
             TrajectoryAnalysis.Result analysis = TrajectoryAnalysis.write(out);
@@ -320,7 +320,7 @@ public final class Finetune {
             listener.onEval(step, rs);
         }
 
-        private void save(Trainer trainer, DataOrder order, long step) {
+        private void save(Trainer trainer, DataOrder order, InLoopEval eval, long step) {
             CheckpointStore.Checkpoint c = checkpoints.save(step, dir -> {
                 ModelCheckpoint.save(trainer, t, model.tokenizer(), dir,
                         model.source() == null ? "" : model.source().toString());
@@ -333,21 +333,21 @@ public final class Finetune {
                 IoFaults.check("run_state");
                 Files.writeString(dir.resolve("run_state.json"), Json.writePretty(rs) + "\n");
             });
-            checkpoints.retain(cfg.keepLast(), bestSteps());
+            checkpoints.retain(cfg.keepLast(), bestSteps(eval));
             listener.onCheckpoint(step, c.dir());
         }
 
         /** Steps whose checkpoint is the best by the keep-best metric (ties: the earliest). */
-        private Set<Long> bestSteps() {
+        private Set<Long> bestSteps(InLoopEval eval) {
             String spec = cfg.keepBest();
             if ("none".equalsIgnoreCase(spec)) {
                 return Set.of();
             }
             if (spec == null) {
-                if (cfg.evalDatasets().isEmpty()) {
+                if (eval.primaryDataset() == null) {
                     return Set.of();
                 }
-                spec = InLoopEval.datasetName(cfg.evalDatasets().get(0)) + ":counterfactual_accuracy";
+                spec = eval.primaryDataset() + ":counterfactual_accuracy";
             }
             int colon = spec.lastIndexOf(':');
             if (colon < 0) {
