@@ -97,8 +97,7 @@ final class EndToEndFigures {
         return Figure.ok(name, s, "s", "cpi demo --quick, in process, end to end");
     }
 
-    static Figure trajectorySpeedup(Bench.Ctx c) {
-        return Figure.missing("trajectory_speedup", "x",
-                "measured by tools/bench/trajectory.sh (in-loop eval vs a fresh process per checkpoint)");
+    static Figure trajectorySpeedup(Bench.Ctx c) throws Exception {
+        return TrajectoryFigure.run(c);
     }
 }
