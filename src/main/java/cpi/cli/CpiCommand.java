@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             TheoryCommand.class,
             ReportCommand.class,
+            TrajectoryCommand.class,
+            FinetuneCommand.class,
             GenerateCommand.class,
             ScoreCommand.class,
             InspectCommand.class,
