@@ -86,7 +86,7 @@ public final class EvalCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--template", paramLabel = "T", description = "Prompt template: plain, alpaca, alpaca-standard, "
-            + "tulu, chatml, message, tokenizer; append +adhere for the context-adhering instruction "
+            + "tulu, chatml, raw, message, tokenizer; append +adhere for the context-adhering instruction "
             + "(default plain, or message with --chat).")
     String template;
 
