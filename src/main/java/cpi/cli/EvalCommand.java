@@ -188,6 +188,10 @@ public final class EvalCommand implements Callable<Integer> {
             };
         }
         if (model != null) {
+            if (baseUrl != null || modelName != null) {
+                throw new UserError("--model (in-process) and --base-url/--model-name (served) exclude each other; "
+                        + "pass one of them");
+            }
             return false;
         }
         if (baseUrl != null || modelName != null || env("OPENAI_BASE_URL") != null) {
