@@ -1,0 +1,137 @@
+package cpi.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import cpi.cli.Main;
+import cpi.experiment.TrajectoryRecord;
+import cpi.experiment.TrajectoryStore;
+import cpi.model.Checkpoints;
+import cpi.model.HfTokenizer;
+import cpi.model.Transformer;
+import cpi.model.WordTokenizer;
+import cpi.util.Djl;
+import cpi.util.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * cpi finetune with in-loop conflict evaluation and the attention diagnostic, then cpi sweep of its
+ * checkpoints into a second run (identical-weights warning included) and cpi trajectory, on a tiny model
+ * directory with a word tokenizer.
+ */
+class CliRunTest {
+    @TempDir
+    Path dir;
+
+    private Path model() {
+        Djl.engine();
+        List<String> vocab = new ArrayList<>(List.of("what", "is", "the", "capital", "of", "?", ".", "Q", ":", "A",
+                "Background", "Question", "Answer"));
+        for (int i = 0; i < 20; i++) {
+            vocab.add("c" + i);
+            vocab.add("t" + i);
+        }
+        Path m = dir.resolve("model");
+        try (NDManager nd = NDManager.newBaseManager(); HfTokenizer tok = WordTokenizer.build(vocab, m)) {
+            Checkpoints.save(Transformer.random(TinyModels.llama(), 21, nd), tok, m, DataType.FLOAT32);
+        }
+        return m;
+    }
+
+    private Path conflict() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            sb.append(Json.write(Json.MAPPER.createObjectNode().put("id", "x" + i)
+                    .put("question", "what is the capital of c" + i + " ?")
+                    .put("context", "the capital of c" + i + " is t" + (i + 1) + " .")
+                    .put("counterfactual_answer", "t" + (i + 1)).put("parametric_answer", "t" + i))).append('\n');
+        }
+        Path f = dir.resolve("cf_tiny.jsonl");
+        Files.writeString(f, sb.toString());
+        return f;
+    }
+
+    private static String listing(Path d) throws Exception {
+        try (var s = Files.walk(d)) {
+            return s.map(Path::toString).toList().toString();
+        }
+    }
+
+    private static String run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            assertEquals(0, code, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void finetuneSweepAndTrajectoryCommands() throws Exception {
+        Path model = model();
+        Path cf = conflict();
+        Path data = TinyModels.alpaca(dir, 30, 4);
+        Path out = dir.resolve("run");
+        String text = run("finetune", "--model", model.toString(), "--data", data.toString(), "--template", "plain",
+                "--train", "lora", "--lr", "1e-2", "--batch-size", "4", "--max-steps", "4", "--eval-every", "2",
+                "--save-every", "2", "--keep-last", "0", "--eval-datasets", cf.toString(), "--attention-items", "4",
+                "--max-seq-len", "64", "--heldout-fraction", "0.2", "--out", out.toString(), "--quiet", "--no-report");
+        assertTrue(text.contains("cf_tiny: counterfactual accuracy"), text);
+        List<TrajectoryRecord> rs = new TrajectoryStore(out).read();
+        for (long step : new long[] {0, 2, 4}) {
+            assertTrue(rs.stream().anyMatch(r -> r.step() == step && r.dataset().equals("cf_tiny")
+                    && r.metric().equals("counterfactual_accuracy") && r.n() == 12), "cf at step " + step);
+            assertTrue(rs.stream().anyMatch(r -> r.step() == step && r.metric().equals("attention_context")
+                    && r.value() > 0 && r.value() < 1), "attention at step " + step);
+            Path items = out.resolve(String.format("eval/step-%06d/items.cf_tiny.jsonl", step));
+            assertTrue(Files.isRegularFile(items), items + " missing; eval has: " + listing(out.resolve("eval")));
+        }
+        assertTrue(rs.stream().anyMatch(r -> r.dataset().equals("_capability") && r.metric().equals("capability")));
+        var prov = Json.read(out.resolve("run.json")).get("provenance");
+        assertTrue(prov.get("model").asText().startsWith("sha256:"));
+        assertTrue(prov.get("datasets").has("cf_tiny"));
+
+        // Sweep the run's checkpoints (merged LoRA weights), plus a copy of one: the copy is flagged.
+        Path copy = dir.resolve("copies/step-000005");
+        Files.createDirectories(copy);
+        try (var s = Files.list(out.resolve("checkpoints/step-000004"))) {
+            for (Path f : s.toList()) {
+                if (Files.isRegularFile(f)) {
+                    Files.copy(f, copy.resolve(f.getFileName()));
+                }
+            }
+        }
+        Path sweep = dir.resolve("sweep");
+        String st = run("sweep", "--checkpoints", out.resolve("checkpoints").toString() + "/step-*", copy.toString(),
+                "--dataset", cf.toString(), "--template", "plain", "--into", sweep.toString(), "--attention-items", "0",
+                "--quiet");
+        assertTrue(st.contains("identical weights"), st);
+        List<TrajectoryRecord> sr = new TrajectoryStore(sweep).read();
+        assertEquals(List.of(2L, 4L, 5L), sr.stream().filter(r -> r.metric().equals("counterfactual_accuracy"))
+                .map(TrajectoryRecord::step).toList());
+        // The sweep of the final checkpoint reproduces the in-loop number at the same step.
+        double inLoop = rs.stream().filter(r -> r.step() == 4 && r.dataset().equals("cf_tiny")
+                && r.metric().equals("counterfactual_accuracy")).findFirst().orElseThrow().value();
+        double swept = sr.stream().filter(r -> r.step() == 4 && r.metric().equals("counterfactual_accuracy"))
+                .findFirst().orElseThrow().value();
+        assertEquals(inLoop, swept, 1e-9);
+        assertTrue(Json.read(sweep.resolve("run.json")).get("sweep").get("warnings").size() == 1);
+
+        String tr = run("trajectory", out.toString());
+        assertTrue(tr.contains("cf_tiny"), tr);
+    }
+}
