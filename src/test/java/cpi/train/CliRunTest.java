@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,7 @@ class CliRunTest {
     @TempDir
     Path dir;
 
-    private Path model() {
+    Path model() {
         Djl.engine();
         List<String> vocab = new ArrayList<>(List.of("what", "is", "the", "capital", "of", "?", ".", "Q", ":", "A",
                 "Background", "Question", "Answer"));
@@ -78,6 +79,38 @@ class CliRunTest {
             System.setOut(old);
         }
         return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Ctrl-C (SIGINT) on `cpi finetune`: the step finishes, a checkpoint is saved, run.json says interrupted. */
+    @Test
+    void ctrlCSavesACheckpointAndExitsCleanly() throws Exception {
+        Path model = model();
+        Path data = TinyModels.alpaca(dir, 30, 4);
+        Path out = dir.resolve("interrupted");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-Xss8m", "-Dai.djl.offline=true", "-cp",
+                System.getProperty("java.class.path"), "cpi.cli.Main", "finetune", "--model", model.toString(),
+                "--data", data.toString(), "--template", "plain", "--train", "full", "--max-steps", "100000",
+                "--save-every", "0", "--eval-every", "0", "--batch-size", "2", "--out", out.toString(), "--no-report")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (p.isAlive() && System.nanoTime() < deadline
+                    && new TrajectoryStore(out).read().stream().filter(r -> r.metric().equals("loss")).count() < 3) {
+                Thread.sleep(50);
+            }
+            assertTrue(p.isAlive(), Files.readString(dir.resolve("child.log")));
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(130, p.exitValue(), Files.readString(dir.resolve("child.log")));
+        var run = Json.read(out.resolve("run.json"));
+        assertEquals("interrupted", run.get("status").asText());
+        long step = run.get("step").asLong();
+        assertTrue(step >= 3);
+        assertTrue(cpi.experiment.CheckpointStore.verify(out.resolve(String.format("checkpoints/step-%06d", step)), true));
     }
 
     @Test
