@@ -62,6 +62,11 @@ class CliRunTest {
         return f;
     }
 
+    private static double value(List<TrajectoryRecord> rs, long step, String metric) {
+        return rs.stream().filter(r -> r.step() == step && r.dataset().equals("_capability") && r.metric().equals(metric))
+                .findFirst().orElseThrow(() -> new AssertionError(metric + " missing at step " + step)).value();
+    }
+
     private static String listing(Path d) throws Exception {
         try (var s = Files.walk(d)) {
             return s.map(Path::toString).toList().toString();
@@ -119,7 +124,10 @@ class CliRunTest {
         Path cf = conflict();
         Path data = TinyModels.alpaca(dir, 30, 4);
         Path out = dir.resolve("run");
-        String text = run("finetune", "--model", model.toString(), "--data", data.toString(), "--template", "plain",
+        Path mc = dir.resolve("mc.jsonl");
+        Files.writeString(mc, "{\"question\":\"what is the capital of c1 ?\",\"choices\":[\"t1\",\"t2\"],\"answer\":0}\n"
+                + "{\"question\":\"what is the capital of c2 ?\",\"choices\":[\"t1\",\"t2\"],\"answer\":\"B\"}\n");
+        String text = run("finetune", "--benchmark", mc.toString(), "--capability-data", cf.toString(), "--model", model.toString(), "--data", data.toString(), "--template", "plain",
                 "--train", "lora", "--lr", "1e-2", "--batch-size", "4", "--max-steps", "4", "--eval-every", "2",
                 "--save-every", "2", "--keep-last", "0", "--eval-datasets", cf.toString(), "--attention-items", "4",
                 "--max-seq-len", "64", "--heldout-fraction", "0.2", "--out", out.toString(), "--quiet", "--no-report");
@@ -133,7 +141,11 @@ class CliRunTest {
             Path items = out.resolve(String.format("eval/step-%06d/items.cf_tiny.jsonl", step));
             assertTrue(Files.isRegularFile(items), items + " missing; eval has: " + listing(out.resolve("eval")));
         }
-        assertTrue(rs.stream().anyMatch(r -> r.dataset().equals("_capability") && r.metric().equals("capability")));
+        for (long step : new long[] {0, 2, 4}) {
+            double qa = value(rs, step, "context_qa_accuracy");
+            double bench = value(rs, step, "benchmark_mc");
+            assertEquals((qa + bench) / 2, value(rs, step, "capability"), 1e-12);
+        }
         var prov = Json.read(out.resolve("run.json")).get("provenance");
         assertTrue(prov.get("model").asText().startsWith("sha256:"));
         assertTrue(prov.get("datasets").has("cf_tiny"));
