@@ -43,6 +43,10 @@ public record ModelConfig(
         JsonNode ropeScaling,
         ObjectNode extra) {
 
+    /** hidden_act / activation_function values the transformer implements. */
+    public static final java.util.List<String> SUPPORTED_ACTIVATIONS =
+            java.util.List.of("gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast", "silu", "swish", "relu");
+
     public ModelConfig {
         if (family == null) {
             throw new IllegalArgumentException("family is required");
@@ -173,6 +177,11 @@ public record ModelConfig(
                     + "; cpi supports " + Family.knownModelTypes());
         }
         Fields f = new Fields(j, file);
+        String act = j.path(fam == Family.GPT2 ? "activation_function" : "hidden_act").asText(null);
+        if (act != null && !SUPPORTED_ACTIVATIONS.contains(act)) {
+            throw new UserError(file + ": activation '" + act + "' is not supported (cpi supports "
+                    + String.join(", ", SUPPORTED_ACTIVATIONS) + ")");
+        }
         return switch (fam) {
             case GPT2 -> {
                 int hidden = f.req("n_embd");
@@ -301,7 +310,10 @@ public record ModelConfig(
         if (bosTokenId != null) {
             j.put("bos_token_id", bosTokenId);
         }
-        if (eosTokenId != null) {
+        // Keep a list-valued eos_token_id (Llama 3) when its first entry is still ours.
+        boolean keepList = j.path("eos_token_id").isArray() && j.get("eos_token_id").size() > 0
+                && eosTokenId != null && j.get("eos_token_id").get(0).asInt() == eosTokenId;
+        if (eosTokenId != null && !keepList) {
             j.put("eos_token_id", eosTokenId);
         }
         j.put("torch_dtype", torchDtype);
