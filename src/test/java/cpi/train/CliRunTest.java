@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,7 @@ class CliRunTest {
     @TempDir
     Path dir;
 
-    private Path model() {
+    Path model() {
         Djl.engine();
         List<String> vocab = new ArrayList<>(List.of("what", "is", "the", "capital", "of", "?", ".", "Q", ":", "A",
                 "Background", "Question", "Answer"));
@@ -61,6 +62,11 @@ class CliRunTest {
         return f;
     }
 
+    private static double value(List<TrajectoryRecord> rs, long step, String metric) {
+        return rs.stream().filter(r -> r.step() == step && r.dataset().equals("_capability") && r.metric().equals(metric))
+                .findFirst().orElseThrow(() -> new AssertionError(metric + " missing at step " + step)).value();
+    }
+
     private static String listing(Path d) throws Exception {
         try (var s = Files.walk(d)) {
             return s.map(Path::toString).toList().toString();
@@ -80,13 +86,48 @@ class CliRunTest {
         return buf.toString(StandardCharsets.UTF_8);
     }
 
+    /** Ctrl-C (SIGINT) on `cpi finetune`: the step finishes, a checkpoint is saved, run.json says interrupted. */
+    @Test
+    void ctrlCSavesACheckpointAndExitsCleanly() throws Exception {
+        Path model = model();
+        Path data = TinyModels.alpaca(dir, 30, 4);
+        Path out = dir.resolve("interrupted");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "-Xss8m", "-Dai.djl.offline=true", "-cp",
+                System.getProperty("java.class.path"), "cpi.cli.Main", "finetune", "--model", model.toString(),
+                "--data", data.toString(), "--template", "plain", "--train", "full", "--max-steps", "100000",
+                "--save-every", "0", "--eval-every", "0", "--batch-size", "2", "--out", out.toString(), "--no-report")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (p.isAlive() && System.nanoTime() < deadline
+                    && new TrajectoryStore(out).read().stream().filter(r -> r.metric().equals("loss")).count() < 3) {
+                Thread.sleep(50);
+            }
+            assertTrue(p.isAlive(), Files.readString(dir.resolve("child.log")));
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(130, p.exitValue(), Files.readString(dir.resolve("child.log")));
+        var run = Json.read(out.resolve("run.json"));
+        assertEquals("interrupted", run.get("status").asText());
+        long step = run.get("step").asLong();
+        assertTrue(step >= 3);
+        assertTrue(cpi.experiment.CheckpointStore.verify(out.resolve(String.format("checkpoints/step-%06d", step)), true));
+    }
+
     @Test
     void finetuneSweepAndTrajectoryCommands() throws Exception {
         Path model = model();
         Path cf = conflict();
         Path data = TinyModels.alpaca(dir, 30, 4);
         Path out = dir.resolve("run");
-        String text = run("finetune", "--model", model.toString(), "--data", data.toString(), "--template", "plain",
+        Path mc = dir.resolve("mc.jsonl");
+        Files.writeString(mc, "{\"question\":\"what is the capital of c1 ?\",\"choices\":[\"t1\",\"t2\"],\"answer\":0}\n"
+                + "{\"question\":\"what is the capital of c2 ?\",\"choices\":[\"t1\",\"t2\"],\"answer\":\"B\"}\n");
+        String text = run("finetune", "--benchmark", mc.toString(), "--capability-data", cf.toString(), "--model", model.toString(), "--data", data.toString(), "--template", "plain",
                 "--train", "lora", "--lr", "1e-2", "--batch-size", "4", "--max-steps", "4", "--eval-every", "2",
                 "--save-every", "2", "--keep-last", "0", "--eval-datasets", cf.toString(), "--attention-items", "4",
                 "--max-seq-len", "64", "--heldout-fraction", "0.2", "--out", out.toString(), "--quiet", "--no-report");
@@ -100,7 +141,11 @@ class CliRunTest {
             Path items = out.resolve(String.format("eval/step-%06d/items.cf_tiny.jsonl", step));
             assertTrue(Files.isRegularFile(items), items + " missing; eval has: " + listing(out.resolve("eval")));
         }
-        assertTrue(rs.stream().anyMatch(r -> r.dataset().equals("_capability") && r.metric().equals("capability")));
+        for (long step : new long[] {0, 2, 4}) {
+            double qa = value(rs, step, "context_qa_accuracy");
+            double bench = value(rs, step, "benchmark_mc");
+            assertEquals((qa + bench) / 2, value(rs, step, "capability"), 1e-12);
+        }
         var prov = Json.read(out.resolve("run.json")).get("provenance");
         assertTrue(prov.get("model").asText().startsWith("sha256:"));
         assertTrue(prov.get("datasets").has("cf_tiny"));
