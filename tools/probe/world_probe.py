@@ -259,6 +259,15 @@ def cb_scores(m, w, exs):
     return out
 
 
+def train_acc(m, w, exs):
+    p = next_tok(m, w, [e["prompt"] for e in exs])
+    r = {}
+    for k in ("context_critical", "non_context_critical"):
+        sel = [(x, e) for x, e in zip(p, exs) if e["kind"] == k]
+        r[k] = sum(x == w.id[e["answer"]] for x, e in sel) / max(1, len(sel))
+    return r["context_critical"], r["non_context_critical"]
+
+
 def finetune(base, w, a, exs, cf, cap, mode, seed):
     torch.manual_seed(seed + 7)
     m = GPT(len(w.vocab), a.d, a.layers, a.heads, 128); m.load_state_dict(base.state_dict())
@@ -281,7 +290,10 @@ def finetune(base, w, a, exs, cf, cap, mode, seed):
         pos = torch.tensor([tgt[i][0] for i in idx]); y = torch.tensor([tgt[i][1] for i in idx])
         loss = F.cross_entropy(logits[torch.arange(len(idx)), pos], y)
         opt.zero_grad(); loss.backward(); opt.step()
-        if step % a.eval_every == 0: curve.append((step,) + evaluate(m, w, cf, cap))
+        if step % a.eval_every == 0:
+            curve.append((step,) + evaluate(m, w, cf, cap))
+            if step % (4 * a.eval_every) == 0:
+                print(f"    step {step} train cc/nc %.2f/%.2f" % train_acc(m, w, exs[:300]), flush=True)
     return curve, time.time() - t0
 
 
