@@ -14,6 +14,14 @@ import picocli.CommandLine.Command;
             WorldCommand.class,
             TheoryCommand.class,
             ReportCommand.class,
+            GenerateCommand.class,
+            ScoreCommand.class,
+            InspectCommand.class,
+            BenchCommand.class,
+            EvalCommand.class,
+            DataCommand.class,
+            ExportConfigCommand.class,
+            CompareCommand.class,
             picocli.CommandLine.HelpCommand.class,
         })
 public final class CpiCommand implements Runnable {

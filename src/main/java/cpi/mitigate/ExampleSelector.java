@@ -1,0 +1,8 @@
+package cpi.mitigate;
+
+import java.util.List;
+
+/** Splits an instruction-finetuning mixture into kept and dropped examples (one mitigation per class). */
+public interface ExampleSelector {
+    FilterResult select(List<IftExample> examples);
+}

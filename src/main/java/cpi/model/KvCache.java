@@ -1,0 +1,81 @@
+package cpi.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Keys and values of past positions, per layer, shape [batch, kvHeads, length, headDim] (RoPE already
+ * applied). Create with {@link Transformer#newCache(int, NDManager)}; it owns a sub-manager of the given
+ * manager, so closing the cache frees its tensors. The attention mask passed to forward must then cover
+ * past + new positions.
+ */
+public final class KvCache implements AutoCloseable {
+    private final NDManager manager;
+    private final NDArray[] keys;
+    private final NDArray[] values;
+    private final int batch;
+    private int length;
+
+    KvCache(int layers, int batch, NDManager parent) {
+        this.manager = parent.newSubManager();
+        this.keys = new NDArray[layers];
+        this.values = new NDArray[layers];
+        this.batch = batch;
+    }
+
+    /** Number of positions already stored. */
+    public int length() {
+        return length;
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    /**
+     * Appends this step's keys/values for a layer and returns the full [B, kv, past+T, D] tensors, owned
+     * by the step's manager until the step ends (the cache keeps its own reference).
+     */
+    NDArray[] append(int layer, NDArray k, NDArray v, NDManager step) {
+        NDArray kAll = cat(keys[layer], k, step);
+        NDArray vAll = cat(values[layer], v, step);
+        return new NDArray[] {kAll, vAll};
+    }
+
+    /** Stores the full tensors for a layer (called after the step used them); frees the previous ones. */
+    void store(int layer, NDArray kAll, NDArray vAll) {
+        NDArray oldK = keys[layer];
+        NDArray oldV = values[layer];
+        kAll.attach(manager);
+        vAll.attach(manager);
+        keys[layer] = kAll;
+        values[layer] = vAll;
+        if (oldK != null && oldK != kAll) {
+            oldK.close();
+        }
+        if (oldV != null && oldV != vAll) {
+            oldV.close();
+        }
+    }
+
+    void advance(int steps) {
+        length += steps;
+    }
+
+    private static NDArray cat(NDArray old, NDArray fresh, NDManager step) {
+        if (old == null) {
+            return fresh;
+        }
+        NDArray all = NDArrays.concat(new NDList(old, fresh), 2);
+        // concat puts its result in the first operand's (the cache's) manager; the step owns it until store().
+        all.attach(step);
+        return all;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
