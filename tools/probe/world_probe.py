@@ -34,7 +34,7 @@ def fact(rng, r, s, o):
 
 
 def tok(text):
-    return re.findall(r"\w+|[^\w\s]+", text)
+    return re.findall(r"\w+|[^\w\s]+|\n", text)
 
 
 class World:
@@ -60,7 +60,7 @@ class World:
         for s in self.known_ift:
             for r in REL: self.facts[(s, r)] = rng.choice(self.ift_objs[r])
         self.rng = rng
-        vocab = ["<pad>", "<bos>", "<unk>", "the", "of", "is", ".", "has", "for", "what", "?", "Q", "A", ":"] + REL
+        vocab = ["<pad>", "<bos>", "<eos>", "<unk>", "\n", "the", "of", "is", ".", "has", "for", "what", "?", "Q", "A", ":"] + REL
         for r in REL: vocab += self.objs[r]
         vocab += self.known + self.unknown
         self.vocab = vocab

@@ -145,10 +145,12 @@ public final class World {
         return out;
     }
 
-    /** Word-level vocabulary: special tokens, function words, relations, objects, subjects. */
+    /**
+     * Word-level vocabulary without special tokens (cpi.model.WordTokenizer adds pad, bos, eos, unk
+     * and newline first): function words, relations, objects, subjects.
+     */
     public List<String> vocabulary() {
-        List<String> v = new ArrayList<>(WordVocabulary.SPECIALS);
-        v.addAll(Phrasing.FUNCTION_WORDS);
+        List<String> v = new ArrayList<>(Phrasing.FUNCTION_WORDS);
         v.addAll(relations);
         for (String r : relations) {
             v.addAll(objects.get(r));

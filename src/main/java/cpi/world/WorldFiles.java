@@ -2,6 +2,7 @@ package cpi.world;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import cpi.data.ConflictItem;
+import cpi.model.WordTokenizer;
 import cpi.util.AtomicFiles;
 import cpi.util.Json;
 import cpi.util.UserError;
@@ -46,10 +47,9 @@ public final class WorldFiles {
         List<String> vocab = world.vocabulary();
         out.put(WORLD, writeText(dir.resolve(WORLD), Json.writePretty(worldJson(world)) + "\n"));
         out.put(VOCAB, writeText(dir.resolve(VOCAB), String.join("\n", vocab) + "\n"));
-        out.put(TOKENIZER, writeText(dir.resolve(TOKENIZER),
-                Json.writePretty(WordVocabulary.tokenizerJson(vocab)) + "\n"));
-        out.put(TOKENIZER_CONFIG, writeText(dir.resolve(TOKENIZER_CONFIG),
-                Json.writePretty(WordVocabulary.tokenizerConfigJson()) + "\n"));
+        WordTokenizer.build(vocab, dir).close();
+        out.put(TOKENIZER, dir.resolve(TOKENIZER));
+        out.put(TOKENIZER_CONFIG, dir.resolve(TOKENIZER_CONFIG));
         List<ObjectNode> docs = new ArrayList<>();
         for (String d : world.pretrainingDocuments()) {
             ObjectNode o = Json.object();

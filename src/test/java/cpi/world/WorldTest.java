@@ -197,5 +197,11 @@ class WorldTest {
             }
         }
         assertNotNull(cpi.util.Json.read(files.get(WorldFiles.TOKENIZER)).get("model").get("vocab").get("<bos>"));
+        try (var tok = cpi.model.HfTokenizer.load(tmp)) {
+            int[] ids = tok.encode("the capital of " + w.knownSubjects().get(0) + " is");
+            assertEquals(5, ids.length);
+            assertEquals("the capital of " + w.knownSubjects().get(0) + " is", tok.decode(ids));
+            assertTrue(tok.bosId().isPresent());
+        }
     }
 }
