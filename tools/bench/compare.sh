@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs PyTorch eager (tools/bench/torch_reference.py) and `cpi bench` back to back on this machine and
 # prints cpi's figures next to PyTorch's with the ratio cpi/pytorch (> 1 = cpi faster, for rates).
-# Usage: tools/bench/compare.sh [--quick] [--only NAME]... [--out DIR]   (results: DIR/{torch,cpi}.json)
+# Usage: tools/bench/compare.sh [--quick] [--only NAME]... [--threads N] [--out DIR]   (results: DIR/{torch,cpi}.json)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$here/runs/bench/$(date -u +%Y%m%dT%H%M%SZ)"
@@ -11,6 +11,7 @@ while [[ $# -gt 0 ]]; do
     --out) out="$2"; shift 2 ;;
     --quick) args+=(--quick); shift ;;
     --only) args+=(--only "$2"); shift 2 ;;
+    --threads) args+=(--threads "$2"); shift 2 ;;
     *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done

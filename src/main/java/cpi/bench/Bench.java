@@ -42,6 +42,10 @@ public final class Bench {
             this.manager = manager;
         }
 
+        Options options() {
+            return options;
+        }
+
         int reps(int full) {
             return options.quick() ? Math.max(1, full / 3) : full;
         }

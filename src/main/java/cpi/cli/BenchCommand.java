@@ -44,6 +44,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "JSON written by tools/bench/torch_reference.py --json: adds PyTorch and ratio columns.")
     Path compare;
 
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+            description = "Intra-op threads (default 0 = all cores, as every cpi command uses).")
+    int threads;
+
     @Option(names = "--stories", paramLabel = "PATH", description = "stories260K.bin (default: found under ../shared/models).")
     Path stories;
 
@@ -54,6 +58,9 @@ public final class BenchCommand implements Callable<Integer> {
             Bench.names().forEach(System.out::println);
             return 0;
         }
+        Djl.engine();
+        int used = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(used);
         JsonNode torch = compare == null ? null : Json.read(compare).path("figures");
         List<Figure> figs = Bench.run(new Bench.Options(quick, new LinkedHashSet<>(only), stories), f -> {
             if (!common.quiet()) {
@@ -65,7 +72,9 @@ public final class BenchCommand implements Callable<Integer> {
         out.put("cpi_version", CpiVersion.VERSION);
         out.put("time", Instant.now().toString());
         out.put("engine", "PyTorch " + Djl.engine().getVersion() + " via DJL");
-        out.put("threads", Runtime.getRuntime().availableProcessors());
+        out.put("threads", used);
+        out.put("cores", Runtime.getRuntime().availableProcessors());
+        out.put("blas", "MKL, statically linked in DJL's libtorch " + Djl.engine().getVersion());
         out.put("quick", quick);
         ArrayNode arr = out.putArray("figures");
         List<String> header = new ArrayList<>(List.of("figure", "cpi", "unit"));

@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
             WorldCommand.class,
             TheoryCommand.class,
             ReportCommand.class,
+            TrajectoryCommand.class,
+            FinetuneCommand.class,
             GenerateCommand.class,
             ScoreCommand.class,
             InspectCommand.class,

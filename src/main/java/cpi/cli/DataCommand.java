@@ -9,6 +9,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Dataset tools: check, filter, augment and export knowledge-conflict and IFT data.",
         subcommands = {
             DataValidateCommand.class,
+            DataFilterCommand.class,
+            DataAugmentCommand.class,
+            DataExportCommand.class,
         })
 public final class DataCommand implements Runnable {
     @Spec

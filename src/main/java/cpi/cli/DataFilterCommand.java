@@ -11,6 +11,8 @@ import cpi.mitigate.KeywordSelector;
 import cpi.mitigate.MitigationData;
 import cpi.mitigate.NoContextLossFilter;
 import cpi.mitigate.ScoringModel;
+import cpi.eval.Templates;
+import cpi.model.Tokenizer;
 import cpi.util.Djl;
 import cpi.util.Hashing;
 import cpi.util.Json;
@@ -69,6 +71,11 @@ public final class DataFilterCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "16", description = "Examples per scoring batch.")
     int batchSize;
 
+    @Option(names = "--template", paramLabel = "NAME", defaultValue = "plain",
+            description = "no-context-loss prompt format, its no-input form (default ${DEFAULT-VALUE}; see cpi eval "
+                    + "--help for the names).")
+    String template;
+
     @Option(names = "--cache-dir", paramLabel = "DIR",
             description = "Score cache (default: $CPI_CACHE/filter-scores, i.e. ~/.cache/cpi/filter-scores).")
     Path cacheDir;
@@ -108,9 +115,11 @@ public final class DataFilterCommand implements Callable<Integer> {
                 };
                 try (ScoringModel m = modelOpener.apply(model)) {
                     modelId = m.model().fingerprint();
+                    Tokenizer tok = m.tokenizer();
                     NoContextLossFilter f = new NoContextLossFilter(m.model(), new NoContextLossFilter.Options(
-                            dropFraction, field, batchSize, null,
-                            cacheDir != null ? cacheDir : Djl.cacheDir().resolve("filter-scores"), m.tokenCounter()));
+                            dropFraction, field, batchSize, Templates.resolve(template, tok),
+                            cacheDir != null ? cacheDir : Djl.cacheDir().resolve("filter-scores"),
+                            tok == null ? null : s -> tok.encode(s).length));
                     result = f.select(examples);
                     if (f.cacheHit()) {
                         System.err.println("scores: from cache");
@@ -137,7 +146,7 @@ public final class DataFilterCommand implements Callable<Integer> {
             config.put("keywords", keywords.toString());
         }
         Provenance p = Provenance.of(modelId, Map.of(data.getFileName().toString(), "sha256:" + Hashing.sha256(data)),
-                by == By.NO_CONTEXT_LOSS ? "plain" : null, null, config);
+                by == By.NO_CONTEXT_LOSS ? template : null, null, config);
         FilterReport.Written w = FilterReport.write(result, examples, p, dir, reason);
         System.out.printf("%s: kept %d of %d, dropped %d (%.1f%%)%n", config.get("by").asText(), result.kept().size(),
                 result.total(), result.dropped().size(), 100 * result.droppedFraction());

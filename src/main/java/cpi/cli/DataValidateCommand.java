@@ -39,7 +39,7 @@ public final class DataValidateCommand implements Callable<Integer> {
     public Integer call() {
         Dataset ds = Datasets.load(dataset, dataDir);
         List<ValidationIssue> issues = DataValidator.validate(ds);
-        System.out.println(ds.name() + ": " + ds.items().size() + " items, " + ds.sha256());
+        System.out.println(ds.name() + ": " + ds.items().size() + " items, " + ds.fingerprint());
         Map<ValidationIssue.Kind, Integer> counts = new EnumMap<>(ValidationIssue.Kind.class);
         for (ValidationIssue.Kind k : ValidationIssue.Kind.values()) {
             counts.put(k, 0);

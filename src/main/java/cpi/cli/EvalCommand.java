@@ -8,9 +8,11 @@ import cpi.eval.EvalSummary;
 import cpi.eval.Evaluator;
 import cpi.eval.OpenAiConfig;
 import cpi.eval.OpenAiTextModel;
+import cpi.eval.OutDirLock;
 import cpi.eval.PromptTemplate;
 import cpi.eval.Scorers;
 import cpi.eval.Templates;
+import cpi.model.ContextPolicy;
 import cpi.model.TextModel;
 import cpi.model.Tokenizer;
 import cpi.util.Json;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Option;
 
 /** {@code cpi eval}: context reliance of a local or served model on knowledge-conflict datasets. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Measure context reliance: counterfactual vs parametric accuracy (with bootstrap 95% CIs, per "
+        description = {"Measure context reliance: counterfactual vs parametric accuracy (with bootstrap 95%% CIs, per "
                 + "dataset and stratum) of an in-process model (--model PATH) or an OpenAI-compatible server "
                 + "(--base-url URL --model-name NAME).",
             "With --out DIR: DIR/items.NAME.jsonl grows as items finish and DIR/summary.json is written at the end; "
@@ -37,6 +39,11 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "PATH",
             description = "Local model directory (config.json + safetensors + tokenizer) or llama2.c .bin.")
     Path model;
+
+    @Option(names = "--context-overflow", paramLabel = "truncate|refuse", defaultValue = "truncate",
+            description = "A prompt longer than the local model's context: cut its start with a warning, or "
+                    + "refuse (default ${DEFAULT-VALUE}).")
+    String contextOverflow;
 
     @Option(names = "--backend", paramLabel = "local|openai",
             description = "Backend (default: openai when --base-url/--model-name/OPENAI_BASE_URL is given, else local).")
@@ -106,7 +113,7 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Bootstrap resamples for the CIs (default ${DEFAULT-VALUE}).")
     int bootstrap;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (summary.json, items.NAME.jsonl); "
@@ -130,7 +137,8 @@ public final class EvalCommand implements Callable<Integer> {
         if (loaded.isEmpty()) {
             throw new UserError("--dataset is empty (known: " + String.join(", ", Datasets.names()) + ")");
         }
-        try (Opened opened = served ? openServed() : LocalBackend.open(model)) {
+        try (OutDirLock lock = out == null ? null : OutDirLock.acquire(out);
+             Opened opened = served ? openServed() : LocalBackend.open(model, ContextPolicy.parse(contextOverflow))) {
             String tname = template != null ? template : chat ? "message" : "plain";
             if (contextInstruction && !tname.endsWith(Templates.ADHERE_SUFFIX)) {
                 tname = tname + Templates.ADHERE_SUFFIX;
@@ -145,7 +153,13 @@ public final class EvalCommand implements Callable<Integer> {
             Evaluator evaluator = new Evaluator();
             List<EvalResult> results = new ArrayList<>();
             for (Dataset ds : loaded) {
+                long t0 = System.nanoTime();
                 results.add(evaluator.evaluate(opened.model(), ds, t, scorer, opts));
+                double secs = (System.nanoTime() - t0) / 1e9;
+                if (evaluator.lastAttempted() > 0) {
+                    System.err.printf("eval: %s: %d items in %.1f s (%.1f items/s, scorer %s)%n", ds.name(),
+                            evaluator.lastAttempted(), secs, evaluator.lastAttempted() / secs, scorer);
+                }
             }
             EvalSummary.table(results).print(System.out);
             long failed = results.stream().mapToLong(EvalResult::failed).sum();
@@ -209,6 +223,7 @@ public final class EvalCommand implements Callable<Integer> {
             c.put("retries", retries);
         } else {
             c.put("model", String.valueOf(model));
+            c.put("context_overflow", contextOverflow);
         }
         c.putPOJO("datasets", datasets);
         c.put("template", templateName);

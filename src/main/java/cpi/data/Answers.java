@@ -101,7 +101,7 @@ public final class Answers {
         }
         int words = 0;
         for (int i = 0; i < at; i++) {
-            if (t.charAt(i) == ' ' && i > 0) {
+            if (t.charAt(i) == ' ') {
                 words++;
             }
         }

@@ -122,7 +122,7 @@ public final class Datasets {
                         + " and " + (i + 1) + "; ids must be unique so results can be resumed)");
             }
         }
-        return new Dataset(name, "sha256:" + sha, items);
+        return new Dataset(name, sha, items);
     }
 
     /** "data/my_set.jsonl" → "my_set" (used in file names such as items.my_set.jsonl). */

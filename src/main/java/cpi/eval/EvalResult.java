@@ -10,6 +10,7 @@ import java.util.Map;
  * The evaluation of one model on one dataset: overall and per-stratum {@link Metrics} over completed items,
  * the per-item results in dataset order (failed ones included, marked), and what produced them.
  *
+ * @param datasetSha256 "sha256:HEX" of the dataset's file(s)
  * @param total items due (after --limit); total - n() items have no verdict (failed or not reached)
  */
 public record EvalResult(String dataset, String datasetSha256, String model, String template, String scorer,

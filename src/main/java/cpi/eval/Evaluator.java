@@ -19,6 +19,12 @@ import java.util.TreeMap;
  * Failures of a served model are per item: the item is marked failed and metrics cover completed items.
  */
 public final class Evaluator {
+    private int lastAttempted;
+
+    /** Items sent to the model by the last {@link #evaluate} call (resumed items are not counted). */
+    public int lastAttempted() {
+        return lastAttempted;
+    }
 
     public static String itemsFileName(String dataset) {
         return "items." + dataset + ".jsonl";
@@ -76,6 +82,7 @@ public final class Evaluator {
                 }
             }
         }
+        lastAttempted = attempted;
         List<ItemResult> ordered = new ArrayList<>();
         for (ConflictItem it : ds.items()) {
             ItemResult r = done.get(it.id());
@@ -115,7 +122,7 @@ public final class Evaluator {
         Map<String, Metrics> strata = new LinkedHashMap<>();
         byStratumOk.forEach((s, rs) -> strata.put(s, Metrics.of(rs,
                 byStratumTotal.getOrDefault(s, rs.size()) - rs.size(), opts.bootstrap(), opts.seed())));
-        return new EvalResult(ds.name(), ds.sha256(), model, template, scorer, total, overall, strata, ordered);
+        return new EvalResult(ds.name(), ds.fingerprint(), model, template, scorer, total, overall, strata, ordered);
     }
 
     private List<ItemResult> runBatch(TextModel model, String dsName, List<ConflictItem> batch,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import cpi.eval.PromptTemplate;
+import cpi.model.LocalTextModel;
 import cpi.model.TextModel;
 import cpi.util.Hashing;
 import cpi.util.Json;
@@ -41,9 +42,11 @@ public final class NoContextLossFilter implements ExampleSelector {
      * @param dropFraction  fraction of examples dropped (lowest scores), in [0, 1)
      * @param field         which prompt stands for "without context"
      * @param batchSize     examples per logLikelihood call
-     * @param template      prompt format (null: the plain "Q: …\nA:" format)
+     * @param template      prompt format (null: the plain "Q: …\nA:" format); only its no-input form is used
      * @param cacheDir      where scores are cached (null: no cache)
-     * @param tokenCounter  target → token count for the per-token mean (null: words and punctuation)
+     * @param tokenCounter  target → token count for the per-token mean of a TextModel that only gives sums
+     *                      (null: words and punctuation); an in-process LocalTextModel's own target tokens
+     *                      are always used instead
      */
     public record Options(double dropFraction, ScoreField field, int batchSize, PromptTemplate template,
                           Path cacheDir, ToIntFunction<String> tokenCounter) {
@@ -135,9 +138,22 @@ public final class NoContextLossFilter implements ExampleSelector {
         try (Progress p = Progress.start("no-context loss", examples.size())) {
             for (int from = 0; from < examples.size(); from += options.batchSize()) {
                 int to = Math.min(examples.size(), from + options.batchSize());
-                double[] ll = model.logLikelihood(prompts.subList(from, to), targets.subList(from, to));
-                for (int i = from; i < to; i++) {
-                    scores[i] = -ll[i - from] / Math.max(1, tokens(targets.get(i)));
+                if (model instanceof LocalTextModel local) {
+                    // In process: the exact in-context target tokens, so the mean is per real token.
+                    double[][] lp = local.tokenLogProbs(prompts.subList(from, to), targets.subList(from, to))
+                            .logProbs();
+                    for (int i = from; i < to; i++) {
+                        double sum = 0;
+                        for (double x : lp[i - from]) {
+                            sum += x;
+                        }
+                        scores[i] = lp[i - from].length == 0 ? Double.NaN : -sum / lp[i - from].length;
+                    }
+                } else {
+                    double[] ll = model.logLikelihood(prompts.subList(from, to), targets.subList(from, to));
+                    for (int i = from; i < to; i++) {
+                        scores[i] = -ll[i - from] / Math.max(1, tokens(targets.get(i)));
+                    }
                 }
                 p.stepBy(to - from);
             }
@@ -208,7 +224,8 @@ public final class NoContextLossFilter implements ExampleSelector {
             return null;
         }
         var md = Hashing.sha256();
-        String counter = options.tokenCounter() == null ? "words" : "tokens";
+        String counter = model instanceof LocalTextModel ? "in-context-tokens"
+                : options.tokenCounter() == null ? "words" : "tokens";
         md.update((SCORE_VERSION + "\n" + model.fingerprint() + "\n" + counter + "\n")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         for (int i = 0; i < prompts.size(); i++) {

@@ -1,24 +1,45 @@
 package cpi.mitigate;
 
+import ai.djl.ndarray.NDManager;
+import cpi.model.LoadedModel;
+import cpi.model.LocalTextModel;
+import cpi.model.ModelLoader;
 import cpi.model.TextModel;
-import cpi.util.UserError;
+import cpi.model.Tokenizer;
+import cpi.util.Djl;
 import java.nio.file.Path;
-import java.util.function.ToIntFunction;
 
 /**
- * A model opened for no-context scoring: the TextModel plus a target → token count function (the
- * model's own tokenizer, so the score is a per-token mean). {@link #open} loads a local checkpoint in
- * process.
+ * A model opened for no-context scoring: the TextModel and its tokenizer (null for a served model), plus
+ * whatever must be closed with it. {@link #open} loads a local checkpoint in process.
  */
-public record ScoringModel(TextModel model, ToIntFunction<String> tokenCounter) implements AutoCloseable {
+public record ScoringModel(TextModel model, Tokenizer tokenizer, AutoCloseable resources) implements AutoCloseable {
 
     public static ScoringModel open(Path modelPath) {
-        throw new UserError("--by no-context-loss needs the in-process model loader (cpi.model.LocalTextModel), "
-                + "which this build does not have yet; use --by keyword or --by has-context");
+        Djl.engine();
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            LoadedModel loaded = ModelLoader.load(modelPath, manager);
+            LocalTextModel tm = new LocalTextModel(loaded);
+            return new ScoringModel(tm, loaded.tokenizer(), () -> {
+                loaded.close();
+                manager.close();
+            });
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
     }
 
     @Override
     public void close() {
         model.close();
+        if (resources != null) {
+            try {
+                resources.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }

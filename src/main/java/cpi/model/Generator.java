@@ -69,6 +69,10 @@ public final class Generator {
             samplers[i] = new Sampler(opts.temperature(), opts.topP(), opts.seed());
         }
 
+        boolean padded = false;
+        for (int[] f : fitted) {
+            padded |= f.length != maxLen;
+        }
         long[] ids = new long[n * maxLen];
         long[] mask = new long[n * (maxLen + maxNew)];
         int total = maxLen + maxNew;
@@ -99,7 +103,8 @@ public final class Generator {
                         input = sm.create(next, new Shape(n, 1));
                         len = 1;
                     }
-                    NDArray m = sm.create(sliceMask(mask, n, total, past + len), new Shape(n, past + len));
+                    // Without padding the mask carries no information: null lets the model skip building it.
+                    NDArray m = padded ? sm.create(sliceMask(mask, n, total, past + len), new Shape(n, past + len)) : null;
                     // lastOnly: the LM head runs on the last position only (it dominates big-vocabulary prefill).
                     NDArray last = model.forward(input, m, cache, false, null, true).reshape(n, -1);
                     int[] chosen = choose(last, samplers, done);

@@ -20,7 +20,8 @@ import java.util.LinkedHashMap;
  * weights. llama2.c rotates interleaved pairs (0,1), (2,3)...; HF rotate_half rotates (i, i + d/2). The
  * wq/wk rows are permuted per head on import (as HF's convert_llama_weights_to_hf does), which makes the
  * two conventions compute the same attention scores, so the model runs on the normal llama path and saves
- * as a HF llama checkpoint.
+ * as a HF llama checkpoint. A tokenizer.bin (or tok{vocab}.bin) next to the file is loaded as its
+ * tokenizer; without one the tokenizer is null (work with token ids).
  */
 final class Llama2c {
     private Llama2c() {}
@@ -100,7 +101,9 @@ final class Llama2c {
                     p.put(nm.lmHead() + ".weight", cls);
                 }
                 Transformer t = new Transformer(cfg, p, m);
-                return new LoadedModel(file, cfg, t, null, Checkpoints.fingerprint(file));
+                Tokenizer tok = Llama2cTokenizer.find(file, vocab).map(f -> Llama2cTokenizer.load(f, vocab))
+                        .orElse(null);
+                return new LoadedModel(file, cfg, t, tok, Checkpoints.fingerprint(file));
             } catch (RuntimeException e) {
                 m.close();
                 throw e;

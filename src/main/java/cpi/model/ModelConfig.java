@@ -301,7 +301,10 @@ public record ModelConfig(
         if (bosTokenId != null) {
             j.put("bos_token_id", bosTokenId);
         }
-        if (eosTokenId != null) {
+        // Keep a list-valued eos_token_id (Llama 3) when its first entry is still ours.
+        boolean keepList = j.path("eos_token_id").isArray() && j.get("eos_token_id").size() > 0
+                && eosTokenId != null && j.get("eos_token_id").get(0).asInt() == eosTokenId;
+        if (eosTokenId != null && !keepList) {
             j.put("eos_token_id", eosTokenId);
         }
         j.put("torch_dtype", torchDtype);

@@ -42,6 +42,8 @@ public final class ModelLoader {
                         + " tokens but the model's embedding has only " + cfg.vocabSize()
                         + " rows (tokenizer and model do not match; use the model's own tokenizer.json)");
             }
+        } else if (Files.isRegularFile(path.resolve("tokenizer.bin"))) {
+            tok = Llama2cTokenizer.load(path.resolve("tokenizer.bin"), cfg.vocabSize());
         }
         String fingerprint = Checkpoints.fingerprint(path);
         NDManager m = manager.newSubManager();

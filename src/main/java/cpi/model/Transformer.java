@@ -40,8 +40,12 @@ public final class Transformer implements AutoCloseable {
     private NDArray sinK;
     private NDArray cosQ;
     private NDArray sinQ;
+    private int ropeRows;
 
-    /** Wraps existing float32 parameters (names and shapes must match {@link #parameterShapes}). */
+    /**
+     * Wraps existing float32 parameters (names and shapes must match {@link #parameterShapes}). The
+     * transformer owns {@code manager} (it should hold the parameters) and closes it in {@link #close()}.
+     */
     public Transformer(ModelConfig cfg, LinkedHashMap<String, NDArray> params, NDManager manager) {
         this.cfg = cfg;
         this.manager = manager;
@@ -67,11 +71,15 @@ public final class Transformer implements AutoCloseable {
                 throw new IllegalArgumentException("unexpected parameter " + n);
             }
         }
-        buildRopeTables();
+        ensureRope(Math.min(cfg.maxPositions(), 4096));
     }
 
-    /** A freshly initialized model: linear and embedding weights N(0, 0.02), biases 0, norm scales 1. */
-    public static Transformer random(ModelConfig cfg, long seed, NDManager manager) {
+    /**
+     * A freshly initialized model: linear and embedding weights N(0, 0.02), biases 0, norm scales 1. The
+     * parameters live in a new sub-manager of {@code manager}, which {@link #close()} frees.
+     */
+    public static Transformer random(ModelConfig cfg, long seed, NDManager parent) {
+        NDManager manager = parent.newSubManager();
         LinkedHashMap<String, NDArray> p = new LinkedHashMap<>();
         for (Map.Entry<String, Shape> e : parameterShapes(cfg).entrySet()) {
             String name = e.getKey();
@@ -278,6 +286,10 @@ public final class Transformer implements AutoCloseable {
             throw new IllegalArgumentException("attentionMask must be [" + b + ", " + s + "] (past + new), got "
                     + attentionMask.getShape());
         }
+        if (s > cfg.maxPositions()) {
+            throw new cpi.util.UserError("a sequence of " + s + " tokens exceeds this " + cfg.family().modelType()
+                    + " model's " + cfg.maxPositions() + " positions (shorten the prompt or max new tokens)");
+        }
         boolean drop = training && dropout > 0;
         Step st = new Step(m, b, t, s, drop);
 
@@ -296,6 +308,7 @@ public final class Transformer implements AutoCloseable {
             x = x.add(embedding(positions, param(names.positions() + ".weight")));
         }
         if (cfg.rotaryDim() > 0) {
+            ensureRope((int) s);
             st.cosQ = ropeTable(positions, cosQ);
             st.sinQ = ropeTable(positions, sinQ);
             st.cosK = ropeTable(positions, cosK);
@@ -305,24 +318,36 @@ public final class Transformer implements AutoCloseable {
 
         for (int i = 0; i < layers.length; i++) {
             ParamNames.Layer l = layers[i];
+            // Inference frees each block's temporaries as soon as the block is done (training keeps them
+            // for backward): the block's input moves into a scratch manager, which then owns every result.
+            NDManager blockManager = training ? null : m.newSubManager();
+            if (blockManager != null) {
+                x.attach(blockManager);
+            }
+            st.current = blockManager != null ? blockManager : m;
             if (cfg.family() == Family.GPT_NEOX && cfg.parallelResidual()) {
-                NDArray a = attention(i, l, norm(x, l.ln1()), st, bias, cache, probe, training);
-                NDArray f = mlp(l, norm(x, l.ln2()), st, training);
+                NDArray a = attention(i, l, norm(x, l.ln1(), st), st, bias, cache, probe, training);
+                NDArray f = mlp(l, norm(x, l.ln2(), st), st, training);
                 x = x.add(st.dropout(a)).add(st.dropout(f));
             } else {
-                NDArray a = attention(i, l, norm(x, l.ln1()), st, bias, cache, probe, training);
+                NDArray a = attention(i, l, norm(x, l.ln1(), st), st, bias, cache, probe, training);
                 x = x.add(st.dropout(a));
-                NDArray f = mlp(l, norm(x, l.ln2()), st, training);
+                NDArray f = mlp(l, norm(x, l.ln2(), st), st, training);
                 x = x.add(st.dropout(f));
             }
+            if (blockManager != null) {
+                x.attach(m);
+                blockManager.close();
+            }
         }
+        st.current = m;
         if (cache != null) {
             cache.advance((int) t);
         }
         if (lastOnly && t > 1) {
             x = x.get(new NDIndex().addAllDim().addSliceDim(t - 1, t));
         }
-        x = norm(x, names.finalNorm());
+        x = norm(x, names.finalNorm(), st);
         NDArray head = cfg.tieWordEmbeddings() ? param(names.embed() + ".weight") : param(names.lmHead() + ".weight");
         return linear(x, head, null);
     }
@@ -335,9 +360,9 @@ public final class Transformer implements AutoCloseable {
         int kv = cfg.numKvHeads();
         int d = cfg.headDim();
         int g = nh / kv;
-        NDArray q = proj(h, l.q(), training).reshape(b, t, nh, d).transpose(0, 2, 1, 3);
-        NDArray k = proj(h, l.k(), training).reshape(b, t, kv, d).transpose(0, 2, 1, 3);
-        NDArray v = proj(h, l.v(), training).reshape(b, t, kv, d).transpose(0, 2, 1, 3);
+        NDArray q = heads(proj(h, l.q(), training), b, t, nh, d);
+        NDArray k = heads(proj(h, l.k(), training), b, t, kv, d);
+        NDArray v = heads(proj(h, l.v(), training), b, t, kv, d);
         if (cfg.rotaryDim() > 0) {
             q = rope(q, st.cosQ, st.sinQ); // also scales by 1/sqrt(d)
             k = rope(k, st.cosK, st.sinK);
@@ -346,26 +371,34 @@ public final class Transformer implements AutoCloseable {
         }
         NDArray[] kvAll = null;
         if (cache != null) {
-            kvAll = cache.append(layer, k, v, st.m);
+            kvAll = cache.append(layer, k, v, st.current);
             k = kvAll[0];
             v = kvAll[1];
         }
         long s = st.s;
+        // GQA without copying K/V: the g query heads sharing a kv head are stacked along the time axis.
         NDArray scores = (g == 1 ? q : q.reshape(b, kv, g * t, d)).matMul(k.transpose(0, 1, 3, 2));
         if (bias != null) {
-            scores = scores.reshape(b, kv, g, t, s).add(bias);
+            scores = g == 1 ? scores.add(bias) : scores.reshape(b, kv, g, t, s).add(st.bias5(bias))
+                    .reshape(b, kv, g * t, s);
         }
         NDArray probs = scores.softmax(-1);
         if (probe != null) {
-            probe.onAttention(layer, probs.reshape(b, nh, t, s));
+            probe.onAttention(layer, g == 1 ? probs : probs.reshape(b, nh, t, s));
         }
         probs = st.dropout(probs);
-        NDArray out = probs.reshape(b, kv, g * t, s).matMul(v)
-                .reshape(b, nh, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * d);
+        NDArray ctx = probs.matMul(v); // [b, kv, g*t, d] == [b, nh, t, d] in memory
+        NDArray out = t == 1 ? ctx.reshape(b, 1, (long) nh * d)
+                : ctx.reshape(b, nh, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) nh * d);
         if (cache != null) {
             cache.store(layer, kvAll[0], kvAll[1]);
         }
         return proj(out, l.o(), training);
+    }
+
+    /** [b, t, heads*d] -> [b, heads, t, d]; a plain reshape when t == 1 (decode). */
+    private static NDArray heads(NDArray x, long b, long t, int heads, int d) {
+        return t == 1 ? x.reshape(b, heads, 1, d) : x.reshape(b, t, heads, d).transpose(0, 2, 1, 3);
     }
 
     private NDArray mlp(ParamNames.Layer l, NDArray h, Step st, boolean training) {
@@ -388,10 +421,10 @@ public final class Transformer implements AutoCloseable {
                 return Activation.gelu(x);
             }
             case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> {
-                // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-                NDArray inner = x.mul(x).mul(x).mul(st.scalar("gc", 0.044715f)).add(x)
-                        .mul(st.scalar("gk", (float) Math.sqrt(2.0 / Math.PI)));
-                return x.mul(inner.tanh().add(st.scalar("one", 1f))).mul(st.scalar("half", 0.5f));
+                // 0.5 x (1 + tanh(z)) == x sigmoid(2z), z = sqrt(2/pi) (x + 0.044715 x^3): 6 ops instead of 9
+                double k2 = 2 * Math.sqrt(2.0 / Math.PI);
+                NDArray inner = x.mul(x).mul(st.scalar("gc", (float) (k2 * 0.044715))).add(st.scalar("gk", (float) k2));
+                return x.mul(Activation.sigmoid(x.mul(inner)));
             }
             case "relu" -> {
                 return Activation.relu(x);
@@ -400,11 +433,11 @@ public final class Transformer implements AutoCloseable {
         }
     }
 
-    private NDArray norm(NDArray x, String module) {
+    private NDArray norm(NDArray x, String module, Step st) {
         NDArray w = param(module + ".weight");
         if (cfg.family().isLlamaLike()) {
             NDArray var = x.mul(x).mean(new int[] {-1}, true);
-            NDArray eps = x.getManager().create((float) cfg.normEps());
+            NDArray eps = st.scalar("eps", (float) cfg.normEps());
             return x.div(var.add(eps).sqrt()).mul(w);
         }
         NDArray bias = param(module + ".bias");
@@ -437,14 +470,25 @@ public final class Transformer implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------ RoPE
 
-    private void buildRopeTables() {
+    /**
+     * Makes the RoPE tables cover positions [0, needed). They start at min(maxPositions, 4096) rows and
+     * double on demand, so long-context configs (e.g. 131072 positions) cost nothing until used.
+     */
+    private synchronized void ensureRope(int needed) {
         int rot = cfg.rotaryDim();
-        if (rot == 0) {
+        if (rot == 0 || ropeRows >= needed) {
             return;
         }
+        int rows = Math.min(cfg.maxPositions(), Math.max(needed, 2 * ropeRows));
+        // Old tables stay alive (a concurrent forward may hold them); the model's manager frees them.
+        buildRopeTables(rows);
+        ropeRows = rows;
+    }
+
+    private void buildRopeTables(int maxPos) {
+        int rot = cfg.rotaryDim();
         int d = cfg.headDim();
         int half = rot / 2;
-        int maxPos = cfg.maxPositions();
         float[] invFreq = RopeFrequencies.inverse(cfg);
         float scale = (float) (1.0 / Math.sqrt(d));
         float[] cos = new float[maxPos * d];
@@ -500,7 +544,7 @@ public final class Transformer implements AutoCloseable {
     // ------------------------------------------------------------------------------------ masks
 
     /**
-     * Additive attention bias [B or 1, 1, 1, T, S] (0 allowed, -1e9 masked), combining padding, causality and
+     * Additive attention bias [B or 1, 1, T, S] (0 allowed, -1e9 masked), combining padding, causality and
      * the mistral sliding window; null when nothing is masked (one new token, no padding info).
      */
     private NDArray attentionBias(NDManager m, NDArray mask, long b, long t, int past) {
@@ -517,7 +561,7 @@ public final class Transformer implements AutoCloseable {
                     c[(int) (i * s + j)] = ok ? 1f : 0f;
                 }
             }
-            causal = m.create(c, new Shape(1, 1, 1, t, s));
+            causal = m.create(c, new Shape(1, 1, t, s));
         }
         if (mask == null && causal == null) {
             return null;
@@ -526,7 +570,7 @@ public final class Transformer implements AutoCloseable {
         if (mask == null) {
             allowed = causal;
         } else {
-            allowed = mask.toType(DataType.FLOAT32, false).reshape(b, 1, 1, 1, s);
+            allowed = mask.toType(DataType.FLOAT32, false).reshape(b, 1, 1, s);
             if (causal != null) {
                 allowed = allowed.mul(causal);
             }
@@ -546,6 +590,8 @@ public final class Transformer implements AutoCloseable {
         final long t;
         final long s;
         final boolean drop;
+        /** The manager that owns the current block's temporaries. */
+        NDManager current;
         NDArray cosQ;
         NDArray sinQ;
         NDArray cosK;
@@ -558,10 +604,22 @@ public final class Transformer implements AutoCloseable {
             this.t = t;
             this.s = s;
             this.drop = drop;
+            this.current = m;
         }
 
         NDArray scalar(String key, float value) {
             return scalars.computeIfAbsent(key, k -> m.create(value));
+        }
+
+        private NDArray bias5;
+
+        /** The [B, 1, T, S] bias as [B, 1, 1, T, S] for grouped-query scores (made once per forward). */
+        NDArray bias5(NDArray bias4) {
+            if (bias5 == null) {
+                Shape sh = bias4.getShape();
+                bias5 = bias4.reshape(sh.get(0), 1, 1, sh.get(2), sh.get(3));
+            }
+            return bias5;
         }
 
         NDArray scale() {

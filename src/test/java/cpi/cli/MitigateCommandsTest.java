@@ -125,7 +125,7 @@ class MitigateCommandsTest {
             }
         };
         var old = DataFilterCommand.modelOpener;
-        DataFilterCommand.modelOpener = p -> new ScoringModel(fake, s -> 1);
+        DataFilterCommand.modelOpener = p -> new ScoringModel(fake, null, null);
         try {
             Output o = run(new DataFilterCommand(), "--data", data.toString(), "--by", "no-context-loss", "--model",
                     tmp.toString(), "--drop-fraction", "0.25", "--out", tmp.resolve("kept.json").toString(),

@@ -79,6 +79,22 @@ class CheckpointRoundTripTest {
         }
     }
 
+    /** fake_gpt2 (written by transformers, no "transformer." prefix) saved with its tokenizer loads back whole. */
+    @Test
+    void fakeGpt2WithTokenizer(@TempDir Path tmp) {
+        try (NDManager m = ModelTestSupport.manager();
+             LoadedModel model = ModelLoader.load(TokenizerTest.FAKE_GPT2, m)) {
+            Checkpoints.save(model.transformer(), model.tokenizer(), tmp, DataType.FLOAT32);
+            try (LoadedModel back = ModelLoader.load(tmp, m)) {
+                assertSameParameters(model.transformer(), back.transformer());
+                assertArrayEquals(model.tokenizer().encode("Hello there, world"),
+                        back.tokenizer().encode("Hello there, world"));
+                assertEquals(model.tokenizer().eosId(), back.tokenizer().eosId());
+                assertEquals(50256, back.config().eosTokenId());
+            }
+        }
+    }
+
     @Test
     void headerIsHfValid(@TempDir Path tmp) throws IOException {
         try (NDManager m = ModelTestSupport.manager();

@@ -1,0 +1,104 @@
+package cpi.train;
+
+import cpi.data.Dataset;
+import cpi.data.Datasets;
+import cpi.eval.EvalOptions;
+import cpi.eval.EvalResult;
+import cpi.eval.Evaluator;
+import cpi.eval.PromptTemplate;
+import cpi.experiment.TrajectoryRecord;
+import cpi.model.LoadedModel;
+import cpi.model.LocalTextModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The evaluation a finetune runs at every --eval-every step on the live model (no reload; dropout is off
+ * because evaluation runs forward passes with training = false): conflict datasets through the {@link
+ * Evaluator} (per-item files under eval/step-N/), the attention diagnostic on their prompts, the held-out
+ * IFT loss and the capability score. Capability = context-QA accuracy on --capability-data when given
+ * (factual-context questions), else exp(−held-out loss) (the held-out token likelihood).
+ */
+public final class InLoopEval {
+    private final FinetuneConfig cfg;
+    private final LoadedModel model;
+    private final PromptTemplate template;
+    private final Trainer trainer;
+    private final List<TokenExample> heldout;
+    private final List<Dataset> conflict = new ArrayList<>();
+    private final Dataset capability;
+    private final Map<String, String> hashes = new LinkedHashMap<>();
+    private final Evaluator evaluator = new Evaluator();
+
+    InLoopEval(FinetuneConfig cfg, LoadedModel model, PromptTemplate template, Trainer trainer,
+               List<TokenExample> heldout, Finetune.Listener listener) {
+        this.cfg = cfg;
+        this.model = model;
+        this.template = template;
+        this.trainer = trainer;
+        this.heldout = heldout;
+        for (String name : cfg.evalDatasets()) {
+            Dataset d = Datasets.load(name, cfg.dataDir());
+            conflict.add(d);
+            hashes.put(d.name(), "sha256:" + d.sha256());
+        }
+        if (cfg.capabilityData() != null && !cfg.capabilityData().isBlank()) {
+            capability = Datasets.load(cfg.capabilityData(), cfg.dataDir());
+            hashes.put(capability.name() + " (capability)", "sha256:" + capability.sha256());
+        } else {
+            capability = null;
+        }
+    }
+
+    /** The first conflict dataset's name (the default keep-best metric), or null. */
+    String primaryDataset() {
+        return conflict.isEmpty() ? null : conflict.get(0).name();
+    }
+
+    Map<String, String> datasetHashes() {
+        return hashes;
+    }
+
+    List<TrajectoryRecord> evaluate(long step, Path evalDir) {
+        List<TrajectoryRecord> out = new ArrayList<>();
+        // A per-step fingerprint: the weights differ at every step, and the item files say which ones scored.
+        LocalTextModel tm = new LocalTextModel(model.transformer(), model.tokenizer(),
+                model.fingerprint() + "@step-" + step);
+        EvalOptions opts = EvalOptions.defaults().withLimit(cfg.evalLimit()).withOutDir(evalDir).withProgress(false)
+                .withBootstrap(500);
+        int maxLen = model.config().maxPositions();
+        for (Dataset d : conflict) {
+            EvalResult r = evaluator.evaluate(tm, d, template, cfg.scorer(), opts);
+            out.addAll(r.toTrajectory(step));
+            if (cfg.attentionItems() > 0) {
+                AttentionDiagnostic.Result a = AttentionDiagnostic.measure(model.transformer(), model.tokenizer(),
+                        template, d.items().subList(0, Math.min(cfg.attentionItems(), d.items().size())), maxLen);
+                if (a.items() > 0) {
+                    out.add(new TrajectoryRecord(step, d.name(), "attention_context", a.context(), Double.NaN,
+                            Double.NaN, a.items()));
+                    out.add(new TrajectoryRecord(step, d.name(), "attention_question", a.question(), Double.NaN,
+                            Double.NaN, a.items()));
+                }
+            }
+        }
+        double heldLoss = heldout.isEmpty() ? Double.NaN : trainer.evalLoss(heldout);
+        if (!heldout.isEmpty()) {
+            out.add(new TrajectoryRecord(step, "_capability", "heldout_loss", heldLoss, Double.NaN, Double.NaN,
+                    heldout.size()));
+        }
+        if (capability != null) {
+            EvalResult r = evaluator.evaluate(tm, capability, template, cfg.scorer(),
+                    opts.withOutDir(evalDir.resolve("capability")));
+            out.add(new TrajectoryRecord(step, "_capability", "context_qa_accuracy", r.counterfactualAccuracy(),
+                    r.cfCiLow(), r.cfCiHigh(), r.n()));
+            out.add(new TrajectoryRecord(step, "_capability", "capability", r.counterfactualAccuracy(), r.cfCiLow(),
+                    r.cfCiHigh(), r.n()));
+        } else if (Double.isFinite(heldLoss)) {
+            out.add(TrajectoryRecord.of(step, "_capability", "capability", Math.exp(-heldLoss)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,52 @@
+package cpi.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cpi.experiment.TrajectoryRecord;
+import cpi.experiment.TrajectoryStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrajectoryCommandTest {
+    @TempDir
+    Path run;
+
+    @Test
+    void printsPeakFinalDropAndInversion() throws Exception {
+        List<TrajectoryRecord> rs = new ArrayList<>();
+        double[] cf = {0.3, 0.8, 0.5};
+        for (int i = 0; i < cf.length; i++) {
+            rs.add(new TrajectoryRecord(i * 50L, "cf_world_facts", "counterfactual_accuracy", cf[i], cf[i] - 0.05,
+                    cf[i] + 0.05, 300));
+        }
+        new TrajectoryStore(run).append(rs);
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.run("trajectory", run.toString());
+        } finally {
+            System.setOut(old);
+        }
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        assertTrue(text.contains("cf_world_facts"), text);
+        assertTrue(text.contains("0.800"), text);
+        assertTrue(text.contains("yes"), text);
+        assertTrue(Files.exists(run.resolve("analysis.json")));
+    }
+
+    @Test
+    void missingRunIsAOneLineError() {
+        assertEquals(2, Main.run("trajectory", run.resolve("nope").toString()));
+    }
+}

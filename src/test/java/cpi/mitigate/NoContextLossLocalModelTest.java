@@ -1,0 +1,94 @@
+package cpi.mitigate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import cpi.cli.Main;
+import cpi.model.LocalTextModel;
+import cpi.util.Json;
+import cpi.util.Progress;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The filter with a real in-process model (../shared/models/fake_gpt2: random weights, real GPT-2 tokenizer). */
+class NoContextLossLocalModelTest {
+    static final Path MODEL = Path.of("../shared/models/fake_gpt2");
+
+    static List<IftExample> data() {
+        List<IftExample> d = new ArrayList<>();
+        String[] outs = {"Paris", "The answer is forty-two.", "blue", "Yes", "A long answer with several words in it.",
+            "1945", "Jupiter", "No", "green tea", "It depends on the context given.", "Marie Curie", "seven"};
+        for (int i = 0; i < outs.length; i++) {
+            d.add(new IftExample("e" + i, "Question number " + i + "?", i % 2 == 0 ? "Some context " + i : "",
+                    outs[i], null, null));
+        }
+        return d;
+    }
+
+    @Test
+    void scoresAreTheMeanTargetTokenLossOfTheInstructionOnlyPrompt() {
+        try (ScoringModel m = ScoringModel.open(MODEL)) {
+            List<IftExample> d = data();
+            NoContextLossFilter f = new NoContextLossFilter(m.model(), NoContextLossFilter.Options.defaults(0.25)
+                    .withBatchSize(5));
+            double[] scores = f.score(d);
+            LocalTextModel local = (LocalTextModel) m.model();
+            for (int i : new int[] {0, 4, 11}) {
+                double[] lp = local.tokenLogProbs(List.of("Q: Question number " + i + "?\nA:"),
+                        List.of(" " + d.get(i).output())).logProbs()[0];
+                double mean = -java.util.Arrays.stream(lp).sum() / lp.length;
+                assertEquals(mean, scores[i], 1e-4, "example " + i);
+            }
+            FilterResult r = f.select(d, scores);
+            assertEquals(3, r.dropped().size());
+        }
+    }
+
+    @Test
+    void cliFilterWithARealModelWritesKeptSetReportAndUsesTheCacheOnRerun(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("d.jsonl");
+        MitigationData.write(data, data());
+        Path cache = tmp.resolve("cache");
+        String[] args = {"data", "filter", "--data", data.toString(), "--by", "no-context-loss", "--model",
+            MODEL.toString(), "--drop-fraction", "0.5", "--out", tmp.resolve("kept.jsonl").toString(), "--cache-dir",
+            cache.toString(), "-q"};
+        String[] first = cpi(args);
+        assertEquals("0", first[0], first[2]);
+        assertEquals(6, MitigationData.read(tmp.resolve("kept.jsonl")).size());
+        JsonNode rep = Json.read(tmp.resolve("kept.report/filter-report.json"));
+        assertTrue(rep.path("provenance").path("model").asText().startsWith("sha256:"));
+        assertEquals("plain", rep.path("provenance").path("template").asText());
+        assertTrue(Files.exists(tmp.resolve("kept.report/scores.png")));
+        String keptFirst = Files.readString(tmp.resolve("kept.jsonl"));
+        String[] second = cpi(args);
+        assertEquals("0", second[0], second[2]);
+        assertTrue(second[2].contains("scores: from cache"), second[2]);
+        assertEquals(keptFirst, Files.readString(tmp.resolve("kept.jsonl")));
+    }
+
+    static String[] cpi(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            Progress.setQuiet(false);
+        }
+    }
+}
