@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 + "trajectory, mitigate, explain with theory, report.",
         subcommands = {
             DemoCommand.class,
+            WorldCommand.class,
             TheoryCommand.class,
             ReportCommand.class,
             TrajectoryCommand.class,

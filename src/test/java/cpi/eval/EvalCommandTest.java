@@ -46,7 +46,7 @@ class EvalCommandTest {
     static List<String> served(FakeOpenAiServer s, Path data, Path out, String... extra) {
         List<String> a = new ArrayList<>(List.of("eval", "--base-url", s.baseUrl(), "--model-name", "fake-model",
                 "--api-key", KEY, "--dataset", data.toString(), "--out", out.toString(), "--retries", "2",
-                "--timeout", "0.5", "--bootstrap", "200", "--concurrency", "3"));
+                "--timeout", "1.5", "--bootstrap", "200", "--concurrency", "3"));
         a.addAll(List.of(extra));
         return a;
     }
@@ -187,6 +187,9 @@ class EvalCommandTest {
                 "--scorer", "exact");
         assertEquals(2, o.code);
         assertTrue(o.err.contains("unknown scorer 'exact' (known: contains"), o.err);
+        o = cpi("eval", "--model", "m", "--model-name", "x", "--dataset", data.toString());
+        assertEquals(2, o.code);
+        assertTrue(o.err.contains("exclude each other"), o.err);
         o = cpi("eval", "--dataset", data.toString(), "--backend", "openai");
         assertEquals(2, o.code);
         assertTrue(o.err.contains("--base-url") || o.err.contains("--model-name"), o.err);
