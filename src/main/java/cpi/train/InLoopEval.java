@@ -45,11 +45,11 @@ public final class InLoopEval {
         for (String name : cfg.evalDatasets()) {
             Dataset d = Datasets.load(name, cfg.dataDir());
             conflict.add(d);
-            hashes.put(d.name(), "sha256:" + d.sha256());
+            hashes.put(d.name(), sha(d.sha256()));
         }
         if (cfg.capabilityData() != null && !cfg.capabilityData().isBlank()) {
             capability = Datasets.load(cfg.capabilityData(), cfg.dataDir());
-            hashes.put(capability.name() + " (capability)", "sha256:" + capability.sha256());
+            hashes.put(capability.name() + " (capability)", sha(capability.sha256()));
         } else {
             capability = null;
         }
@@ -58,6 +58,11 @@ public final class InLoopEval {
             benchmarks.put(McBenchmark.name(p), McBenchmark.read(p));
             hashes.put(McBenchmark.name(p) + " (benchmark)", "sha256:" + cpi.util.Hashing.sha256(p));
         }
+    }
+
+    /** Dataset hashes as "sha256:HEX" whether or not the loader already prefixed them. */
+    static String sha(String h) {
+        return h.startsWith("sha256:") ? h : "sha256:" + h;
     }
 
     /** The first conflict dataset's name (the default keep-best metric), or null. */
