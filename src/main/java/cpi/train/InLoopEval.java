@@ -34,6 +34,7 @@ public final class InLoopEval {
     private final Map<String, String> hashes = new LinkedHashMap<>();
     private final Evaluator evaluator = new Evaluator();
     private final Map<String, List<McBenchmark.Item>> benchmarks = new LinkedHashMap<>();
+    private final Map<String, List<QaBenchmark.Item>> qaBenchmarks = new LinkedHashMap<>();
 
     InLoopEval(FinetuneConfig cfg, LoadedModel model, PromptTemplate template, Trainer trainer,
                List<TokenExample> heldout, Finetune.Listener listener) {
@@ -55,7 +56,11 @@ public final class InLoopEval {
         }
         for (String f : cfg.benchmarks()) {
             Path p = Path.of(f);
-            benchmarks.put(McBenchmark.name(p), McBenchmark.read(p));
+            if (McBenchmark.isMultipleChoice(p)) {
+                benchmarks.put(McBenchmark.name(p), McBenchmark.read(p));
+            } else {
+                qaBenchmarks.put(McBenchmark.name(p), QaBenchmark.read(p));
+            }
             hashes.put(McBenchmark.name(p) + " (benchmark)", "sha256:" + cpi.util.Hashing.sha256(p));
         }
     }
@@ -113,6 +118,13 @@ public final class InLoopEval {
         }
         for (var b : benchmarks.entrySet()) {
             McBenchmark.Score sc = McBenchmark.score(b.getKey(), tm, template, b.getValue());
+            double[] ci = cpi.experiment.TrajectoryAnalysis.wilson(sc.accuracy(), sc.n());
+            out.add(new TrajectoryRecord(step, "_capability", "benchmark_" + b.getKey(), sc.accuracy(), ci[0], ci[1],
+                    sc.n()));
+            parts.add(sc.accuracy());
+        }
+        for (var b : qaBenchmarks.entrySet()) {
+            McBenchmark.Score sc = QaBenchmark.score(b.getKey(), tm, template, b.getValue(), 48);
             double[] ci = cpi.experiment.TrajectoryAnalysis.wilson(sc.accuracy(), sc.n());
             out.add(new TrajectoryRecord(step, "_capability", "benchmark_" + b.getKey(), sc.accuracy(), ci[0], ci[1],
                     sc.n()));
