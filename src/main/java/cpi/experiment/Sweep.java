@@ -211,6 +211,11 @@ public final class Sweep {
         }
     }
 
+    /** Dataset hashes as "sha256:HEX" whether or not the loader already prefixed them. */
+    static String sha(String h) {
+        return h.startsWith("sha256:") ? h : "sha256:" + h;
+    }
+
     private static void writeRunJson(Config cfg, List<Dataset> datasets, List<Entry> entries, List<String> warnings) {
         Path rj = cfg.into().resolve("run.json");
         ObjectNode run = Files.isRegularFile(rj) ? (ObjectNode) Json.read(rj) : Json.object();
@@ -224,7 +229,7 @@ public final class Sweep {
         sweep.put("scorer", cfg.scorer());
         sweep.put("cpi_version", CpiVersion.VERSION);
         ObjectNode ds = sweep.putObject("datasets");
-        datasets.forEach(d -> ds.put(d.name(), "sha256:" + d.sha256()));
+        datasets.forEach(d -> ds.put(d.name(), sha(d.sha256())));
         ArrayNode cks = sweep.putArray("checkpoints");
         for (Entry e : entries) {
             ObjectNode c = cks.addObject();
@@ -237,7 +242,7 @@ public final class Sweep {
         warnings.forEach(w::add);
         if (!run.has("provenance")) {
             Map<String, String> hashes = new LinkedHashMap<>();
-            datasets.forEach(d -> hashes.put(d.name(), "sha256:" + d.sha256()));
+            datasets.forEach(d -> hashes.put(d.name(), sha(d.sha256())));
             JsonNode config = Json.MAPPER.valueToTree(Map.of("checkpoints", cfg.checkpoints(), "datasets",
                     cfg.datasets(), "template", cfg.template(), "scorer", cfg.scorer(), "limit", cfg.limit()));
             String model = entries.isEmpty() ? "" : entries.get(0).fingerprint();

@@ -34,6 +34,7 @@ public final class InLoopEval {
     private final Map<String, String> hashes = new LinkedHashMap<>();
     private final Evaluator evaluator = new Evaluator();
     private final Map<String, List<McBenchmark.Item>> benchmarks = new LinkedHashMap<>();
+    private final Map<String, List<QaBenchmark.Item>> qaBenchmarks = new LinkedHashMap<>();
 
     InLoopEval(FinetuneConfig cfg, LoadedModel model, PromptTemplate template, Trainer trainer,
                List<TokenExample> heldout, Finetune.Listener listener) {
@@ -45,19 +46,28 @@ public final class InLoopEval {
         for (String name : cfg.evalDatasets()) {
             Dataset d = Datasets.load(name, cfg.dataDir());
             conflict.add(d);
-            hashes.put(d.name(), "sha256:" + d.sha256());
+            hashes.put(d.name(), sha(d.sha256()));
         }
         if (cfg.capabilityData() != null && !cfg.capabilityData().isBlank()) {
             capability = Datasets.load(cfg.capabilityData(), cfg.dataDir());
-            hashes.put(capability.name() + " (capability)", "sha256:" + capability.sha256());
+            hashes.put(capability.name() + " (capability)", sha(capability.sha256()));
         } else {
             capability = null;
         }
         for (String f : cfg.benchmarks()) {
             Path p = Path.of(f);
-            benchmarks.put(McBenchmark.name(p), McBenchmark.read(p));
+            if (McBenchmark.isMultipleChoice(p)) {
+                benchmarks.put(McBenchmark.name(p), McBenchmark.read(p));
+            } else {
+                qaBenchmarks.put(McBenchmark.name(p), QaBenchmark.read(p));
+            }
             hashes.put(McBenchmark.name(p) + " (benchmark)", "sha256:" + cpi.util.Hashing.sha256(p));
         }
+    }
+
+    /** Dataset hashes as "sha256:HEX" whether or not the loader already prefixed them. */
+    static String sha(String h) {
+        return h.startsWith("sha256:") ? h : "sha256:" + h;
     }
 
     /** The first conflict dataset's name (the default keep-best metric), or null. */
@@ -108,6 +118,13 @@ public final class InLoopEval {
         }
         for (var b : benchmarks.entrySet()) {
             McBenchmark.Score sc = McBenchmark.score(b.getKey(), tm, template, b.getValue());
+            double[] ci = cpi.experiment.TrajectoryAnalysis.wilson(sc.accuracy(), sc.n());
+            out.add(new TrajectoryRecord(step, "_capability", "benchmark_" + b.getKey(), sc.accuracy(), ci[0], ci[1],
+                    sc.n()));
+            parts.add(sc.accuracy());
+        }
+        for (var b : qaBenchmarks.entrySet()) {
+            McBenchmark.Score sc = QaBenchmark.score(b.getKey(), tm, template, b.getValue(), 48);
             double[] ci = cpi.experiment.TrajectoryAnalysis.wilson(sc.accuracy(), sc.n());
             out.add(new TrajectoryRecord(step, "_capability", "benchmark_" + b.getKey(), sc.accuracy(), ci[0], ci[1],
                     sc.n()));

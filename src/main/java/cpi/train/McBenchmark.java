@@ -25,6 +25,20 @@ public final class McBenchmark {
 
     public record Score(String name, double accuracy, long n) {}
 
+    /** True for MMLU CSV files and records with "choices" (generic or ARC). */
+    public static boolean isMultipleChoice(Path file) {
+        if (file.toString().endsWith(".csv")) {
+            return true;
+        }
+        try (var r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            char[] buf = new char[65536];
+            int n = r.read(buf);
+            return n > 0 && new String(buf, 0, n).contains("\"choices\"");
+        } catch (IOException e) {
+            throw new UserError(file + ": unreadable: " + e.getMessage());
+        }
+    }
+
     public static String name(Path file) {
         return file.getFileName().toString().replaceFirst("\\.(jsonl|json|csv)$", "");
     }

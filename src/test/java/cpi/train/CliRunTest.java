@@ -148,7 +148,7 @@ class CliRunTest {
         }
         var prov = Json.read(out.resolve("run.json")).get("provenance");
         assertTrue(prov.get("model").asText().startsWith("sha256:"));
-        assertTrue(prov.get("datasets").has("cf_tiny"));
+        assertTrue(prov.get("datasets").get("cf_tiny").asText().matches("sha256:[0-9a-f]{64}"), prov.toString());
 
         // Sweep the run's checkpoints (merged LoRA weights), plus a copy of one: the copy is flagged.
         Path copy = dir.resolve("copies/step-000005");

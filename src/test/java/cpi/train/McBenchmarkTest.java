@@ -37,4 +37,31 @@ class McBenchmarkTest {
         UserError e = assertThrows(UserError.class, () -> McBenchmark.read(bad));
         assertTrue(e.getMessage().contains("record 1"), e.getMessage());
     }
+
+    @Test
+    void shortAnswerQaFromSquadAndGsm8kScoredByContainment() throws Exception {
+        Path gsm = dir.resolve("gsm8k.jsonl");
+        Files.writeString(gsm, "{\"question\":\"2+2?\",\"answer\":\"two and two make 4\\n#### 4\"}\n"
+                + "{\"question\":\"3*3?\",\"answer\":\"#### 1,000\"}\n");
+        List<QaBenchmark.Item> g = QaBenchmark.read(gsm);
+        assertEquals("4", g.get(0).answer());
+        assertEquals("1000", g.get(1).answer());
+        assertTrue(McBenchmark.isMultipleChoice(dir.resolve("x.csv")));
+        assertTrue(!McBenchmark.isMultipleChoice(gsm));
+        cpi.model.TextModel fake = new cpi.model.TextModel() {
+            public String fingerprint() {
+                return "fake";
+            }
+
+            public List<String> generate(List<String> prompts, cpi.model.GenerationOptions o) {
+                return List.of(" It is 4.", " 10000");
+            }
+
+            public double[] logLikelihood(List<String> p, List<String> c) {
+                return new double[p.size()];
+            }
+        };
+        McBenchmark.Score s = QaBenchmark.score("gsm8k", fake, TestText.PLAIN, g, 8);
+        assertEquals(0.5, s.accuracy(), 1e-12); // "10000" does not contain the token "1000"
+    }
 }
