@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             TrajectoryCommand.class,
             FinetuneCommand.class,
+            SweepCommand.class,
             GenerateCommand.class,
             ScoreCommand.class,
             InspectCommand.class,

@@ -6,7 +6,7 @@ import cpi.mitigate.ContextQaFiles;
 import cpi.mitigate.ContextQaItem;
 import cpi.mitigate.CounterfactualAugmenter;
 import cpi.mitigate.EvalOverlap;
-import cpi.mitigate.IftExample;
+import cpi.train.IftExample;
 import cpi.mitigate.MitigationData;
 import cpi.util.Hashing;
 import cpi.util.Json;

@@ -1,6 +1,6 @@
 package cpi.cli;
 
-import cpi.mitigate.IftExample;
+import cpi.train.IftExample;
 import cpi.mitigate.MitigationData;
 import cpi.mitigate.MixtureExport;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import cpi.mitigate.ExampleSelector;
 import cpi.mitigate.FilterReport;
 import cpi.mitigate.FilterResult;
 import cpi.mitigate.HasContextSelector;
-import cpi.mitigate.IftExample;
+import cpi.train.IftExample;
 import cpi.mitigate.KeywordSelector;
 import cpi.mitigate.MitigationData;
 import cpi.mitigate.NoContextLossFilter;

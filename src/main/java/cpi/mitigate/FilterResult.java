@@ -1,5 +1,7 @@
 package cpi.mitigate;
 
+import cpi.train.IftExample;
+
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package cpi.mitigate;
 
+import cpi.train.IftExample;
+
 import cpi.util.UserError;
 import java.nio.file.Path;
 import java.util.ArrayList;

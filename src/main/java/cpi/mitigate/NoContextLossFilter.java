@@ -1,5 +1,7 @@
 package cpi.mitigate;
 
+import cpi.train.IftExample;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import cpi.mitigate.AxolotlConfig;
-import cpi.mitigate.IftExample;
+import cpi.train.IftExample;
 import cpi.mitigate.MitigationData;
 import cpi.mitigate.ScoringModel;
 import cpi.model.GenerationOptions;

@@ -1,5 +1,7 @@
 package cpi.mitigate;
 
+import cpi.train.IftExample;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
