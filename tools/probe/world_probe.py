@@ -184,8 +184,9 @@ def pad(seqs):
 def batch_examples(w, exs):
     seqs, tgt = [], []
     for e in exs:
-        p = [1] + w.enc(e["prompt"]); a = w.enc(" " + e["answer"])
-        seqs.append(p + a); tgt.append((len(p) - 1, a[0]))
+        # target = " answer" + eos, as cpi.train.Finetune trains it (SftEncoder appends eos)
+        p = [1] + w.enc(e["prompt"]); a = w.enc(" " + e["answer"]) + [2]
+        seqs.append(p + a); tgt.append([(len(p) - 1 + j, t) for j, t in enumerate(a)])
     return seqs, tgt
 
 
@@ -227,7 +228,7 @@ def pretrain(w, a, seed):
         logits = m(x[:, :-1])
         l = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), x[:, 1:].reshape(-1), reduction="none")
         loss = (l * mask.reshape(-1)).sum() / mask.sum()
-        opt.zero_grad(); loss.backward(); opt.step()
+        opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0); opt.step()
         if step % a.pre_report == 0 or step == a.pre_steps - 1:
             c, k = pretrain_metrics(m, w, random.Random(5)); m.train()
             print(f"  pre step {step} loss {loss.item():.3f} closed {c:.2f} copy {k:.2f} {time.time()-t0:.0f}s", flush=True)
@@ -287,9 +288,10 @@ def finetune(base, w, a, exs, cf, cap, mode, seed):
         idx, order = order[:a.bs], order[a.bs:]
         x = pad([seqs[i] for i in idx])
         logits = m(x)
-        pos = torch.tensor([tgt[i][0] for i in idx]); y = torch.tensor([tgt[i][1] for i in idx])
-        loss = F.cross_entropy(logits[torch.arange(len(idx)), pos], y)
-        opt.zero_grad(); loss.backward(); opt.step()
+        rows = torch.tensor([b for b, i in enumerate(idx) for _ in tgt[i]])
+        pos = torch.tensor([p for i in idx for p, _ in tgt[i]]); y = torch.tensor([t for i in idx for _, t in tgt[i]])
+        loss = F.cross_entropy(logits[rows, pos], y)
+        opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(params, 1.0); opt.step()
         if step % a.eval_every == 0:
             curve.append((step,) + evaluate(m, w, cf, cap))
             if step % (4 * a.eval_every) == 0:

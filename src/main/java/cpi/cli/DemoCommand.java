@@ -27,10 +27,19 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/demo", description = "Output directory (default ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--pretrain-steps", defaultValue = "0", description = "Override pretraining steps (0 = the mode's default).")
+    int pretrainSteps;
+
+    @Option(names = "--ift-steps", defaultValue = "0", description = "Override finetuning steps per variant (0 = default).")
+    int iftSteps;
+
+    @Option(names = "--eval-every", defaultValue = "0", description = "Override the evaluation period (0 = default).")
+    int evalEvery;
+
     @Override
     public Integer call() {
         common.apply();
-        DemoConfig cfg = DemoConfig.of(quick, seed);
+        DemoConfig cfg = DemoConfig.of(quick, seed).withSteps(pretrainSteps, iftSteps, evalEvery);
         Demo.Result r = new Demo(cfg, out, System.err).run();
         Demo.printTable(r, System.out);
         System.out.println("summary: " + out.resolve(Demo.SUMMARY));

@@ -155,7 +155,7 @@ public final class Demo {
                 .withRegularization(0.0, 1.0, 0.0)
                 .withSeed(cfg.world().seed())
                 .withRetention(1, "none")
-                .withHeldout(0.02, 100, 16)
+                .withHeldout(0.02, 100, 0)
                 .withReport(false)
                 .withLogEvery(cfg.evalEvery());
     }

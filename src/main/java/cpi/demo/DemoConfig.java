@@ -26,10 +26,17 @@ public record DemoConfig(boolean quick, WorldConfig world, int hidden, int layer
         WorldConfig w = WorldConfig.defaults(seed);
         if (quick) {
             return new DemoConfig(true, w.withPretrainDocs(12_000), 64, 3, 4, 128, 1500, 32, 5e-3,
-                    400, 32, 3e-4, 25, 0.4, 0.3, 1.0, "plain", "first-mention");
+                    400, 32, 3e-4, 50, 0.4, 0.3, 1.0, "plain", "first-mention");
         }
-        return new DemoConfig(false, w, 64, 3, 4, 128, 1500, 32, 5e-3, 500, 32, 3e-4, 25, 0.4, 0.3, 1.0,
+        return new DemoConfig(false, w, 64, 3, 4, 128, 3000, 32, 5e-3, 800, 32, 3e-4, 50, 0.4, 0.3, 1.0,
                 "plain", "first-mention");
+    }
+
+    /** Overrides step counts (0 = keep), e.g. for a smoke test or a longer run. */
+    public DemoConfig withSteps(int pretrain, int ift, int eval) {
+        return new DemoConfig(quick, world, hidden, layers, heads, maxPositions,
+                pretrain > 0 ? pretrain : pretrainSteps, pretrainBatch, pretrainLr, ift > 0 ? ift : iftSteps, iftBatch,
+                iftLr, eval > 0 ? eval : evalEvery, filterDrop, augmentFraction, qkLrMultiplier, template, scorer);
     }
 
     /** The settings that determine the pretrained model (its cache key). */

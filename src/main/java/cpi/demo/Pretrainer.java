@@ -71,7 +71,11 @@ public final class Pretrainer {
                     cfg.maxPositions()).withTokens(bos, tok.eosId().isPresent() ? tok.eosId().getAsInt() : null);
             Transformer t = Transformer.random(mc, cfg.world().seed(), manager);
             long params = t.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
+            long tr = System.nanoTime();
             List<TokenExample> docs = readDocs(worldDir.resolve(WorldFiles.PRETRAIN), tok, bos, cfg.maxPositions());
+            if (Boolean.getBoolean("cpi.demo.timing")) {
+                log.printf("  read %d docs in %.1f s%n", docs.size(), (System.nanoTime() - tr) / 1e9);
+            }
             log.printf("pretraining a GPT-2-family model (%,d parameters, d=%d, %d layers) on %,d documents, %d steps%n",
                     params, cfg.hidden(), cfg.layers(), docs.size(), cfg.pretrainSteps());
             TrainerOptions opts = new TrainerOptions(TrainMode.FULL, cfg.pretrainLr(), LrSchedule.Kind.COSINE,
@@ -100,7 +104,11 @@ public final class Pretrainer {
                     p.step();
                 }
             }
+            long tpr = System.nanoTime();
             PretrainProbes.Scores s = PretrainProbes.measure(t, tok, worldDir.resolve(WorldFiles.PRETRAIN_PROBES));
+            if (Boolean.getBoolean("cpi.demo.timing")) {
+                log.printf("  train %.1f s, probes %.1f s%n", (tpr - tr) / 1e9, (System.nanoTime() - tpr) / 1e9);
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
             save(t, tok, dir, cfg, s, seconds, params);
             log.printf("pretraining done in %.0f s: closed-book accuracy %.2f, in-context copy accuracy %.2f%n",

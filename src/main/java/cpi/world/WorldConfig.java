@@ -44,7 +44,7 @@ public record WorldConfig(long seed, int relations, int objectsPerRelation, int 
 
     /** The demo's default world. */
     public static WorldConfig defaults(long seed) {
-        return new WorldConfig(seed, 4, 24, 60, 200, 1.0 / 3, false, 0.3, 2, 48, 24_000, 1000, 0.3, 0.0);
+        return new WorldConfig(seed, 4, 24, 60, 200, 1.0 / 3, false, 0.35, 2, 48, 24_000, 2000, 0.3, 0.0);
     }
 
     public WorldConfig withSeed(long s) {
