@@ -11,10 +11,12 @@ import picocli.CommandLine.Command;
                 + "trajectory, mitigate, explain with theory, report.",
         subcommands = {
             DemoCommand.class,
+            WorldCommand.class,
             TheoryCommand.class,
             ReportCommand.class,
             TrajectoryCommand.class,
             FinetuneCommand.class,
+            SweepCommand.class,
             GenerateCommand.class,
             ScoreCommand.class,
             InspectCommand.class,

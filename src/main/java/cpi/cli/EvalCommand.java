@@ -86,7 +86,7 @@ public final class EvalCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--template", paramLabel = "T", description = "Prompt template: plain, alpaca, alpaca-standard, "
-            + "tulu, chatml, message, tokenizer; append +adhere for the context-adhering instruction "
+            + "tulu, chatml, raw, message, tokenizer; append +adhere for the context-adhering instruction "
             + "(default plain, or message with --chat).")
     String template;
 
@@ -154,11 +154,14 @@ public final class EvalCommand implements Callable<Integer> {
             List<EvalResult> results = new ArrayList<>();
             for (Dataset ds : loaded) {
                 long t0 = System.nanoTime();
+                double cpu0 = cpuSeconds();
                 results.add(evaluator.evaluate(opened.model(), ds, t, scorer, opts));
                 double secs = (System.nanoTime() - t0) / 1e9;
+                double cpu = cpuSeconds() - cpu0;
                 if (evaluator.lastAttempted() > 0) {
-                    System.err.printf("eval: %s: %d items in %.1f s (%.1f items/s, scorer %s)%n", ds.name(),
-                            evaluator.lastAttempted(), secs, evaluator.lastAttempted() / secs, scorer);
+                    // CPU seconds too: on a shared machine wall-clock throughput depends on the neighbours.
+                    System.err.printf("eval: %s: %d items in %.1f s (%.1f items/s, scorer %s; %.1f cpu s)%n", ds.name(),
+                            evaluator.lastAttempted(), secs, evaluator.lastAttempted() / secs, scorer, cpu);
                 }
             }
             EvalSummary.table(results).print(System.out);
@@ -185,6 +188,10 @@ public final class EvalCommand implements Callable<Integer> {
             };
         }
         if (model != null) {
+            if (baseUrl != null || modelName != null) {
+                throw new UserError("--model (in-process) and --base-url/--model-name (served) exclude each other; "
+                        + "pass one of them");
+            }
             return false;
         }
         if (baseUrl != null || modelName != null || env("OPENAI_BASE_URL") != null) {
@@ -204,6 +211,10 @@ public final class EvalCommand implements Callable<Integer> {
                 .withRetries(retries, Duration.ofMillis(500), Duration.ofSeconds(30))
                 .withTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)));
         return new Opened(new OpenAiTextModel(cfg), null, null);
+    }
+
+    private static double cpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
     private static String env(String name) {

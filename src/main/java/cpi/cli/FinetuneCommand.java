@@ -112,6 +112,9 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--capability-data", paramLabel = "NAME|FILE", description = "Conflict-schema file of factual-context questions (its counterfactual answer is the factual one): context-QA accuracy = capability score.")
     String capabilityData;
 
+    @Option(names = "--benchmark", paramLabel = "FILE", description = "Capability benchmark (repeatable): multiple choice (JSONL {question, choices, answer}, ARC JSONL, MMLU CSV) scored by log-likelihood, or short answer (SQuAD, GSM8k {question, answer}) scored by greedy generation.")
+    List<String> benchmarks = new ArrayList<>();
+
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Where named datasets live (default: $CPI_DATA or the bundled locations).")
     Path dataDir;
 
@@ -146,7 +149,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         return new FinetuneConfig(name, model, data, template, TrainMode.parse(train), lr, schedule, warmupRatio, maxSteps,
                 epochs, batchSize, microBatchTokens, maxSeqLen, weightDecay, maxGradNorm, dropout, seed, loraRank,
                 loraAlpha, loraDropout, loraTargets, evalEvery, saveEvery, keepLast, keepBest, evalDatasets, scorer,
-                evalLimit, capabilityData, dataDir, heldoutFraction, heldoutMax, attentionItems, maxFailures, logEvery,
+                evalLimit, capabilityData, benchmarks, dataDir, heldoutFraction, heldoutMax, attentionItems, maxFailures, logEvery,
                 out, resume, !noReport);
     }
 

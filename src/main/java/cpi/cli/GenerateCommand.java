@@ -131,16 +131,13 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     /**
-     * The end-of-sequence id: the tokenizer's; for a llama2.c checkpoint (no tokenizer) the bos id 1,
-     * which delimits stories and at which llama2.c's run.c stops.
+     * The end-of-sequence id: for a llama2.c checkpoint the bos id 1, which delimits stories and at
+     * which llama2.c's run.c stops; otherwise the tokenizer's eos (none without a tokenizer).
      */
     static OptionalInt eosOf(LoadedModel loaded) {
-        if (loaded.tokenizer() != null) {
-            return loaded.tokenizer().eosId();
-        }
         if (Files.isRegularFile(loaded.source())) {
             return OptionalInt.of(1);
         }
-        return OptionalInt.empty();
+        return loaded.tokenizer() != null ? loaded.tokenizer().eosId() : OptionalInt.empty();
     }
 }

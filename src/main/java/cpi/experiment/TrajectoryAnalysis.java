@@ -131,7 +131,8 @@ public final class TrajectoryAnalysis {
         return new double[] {Double.NaN, Double.NaN};
     }
 
-    static double[] wilson(double p, long n) {
+    /** 95% Wilson score interval of a proportion p over n trials. */
+    public static double[] wilson(double p, long n) {
         double z = 1.959963984540054;
         double z2 = z * z;
         double denom = 1 + z2 / n;

@@ -45,15 +45,27 @@ final class Llama2c {
             int vocabRaw = buf.getInt(20);
             int seqLen = buf.getInt(24);
             boolean shared = vocabRaw > 0;
-            int vocab = Math.abs(vocabRaw);
-            if (dim <= 0 || hidden <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || vocab == 0 || seqLen <= 0
-                    || dim % heads != 0 || heads % kvHeads != 0) {
-                throw new UserError(file + ": not a llama2.c checkpoint (header dim " + dim + ", hidden " + hidden
-                        + ", layers " + layers + ", heads " + heads + "/" + kvHeads + ", vocab " + vocabRaw
-                        + ", seq_len " + seqLen + ")");
+            long vocabLong = Math.abs((long) vocabRaw);
+            String header = "(header dim " + dim + ", hidden " + hidden + ", layers " + layers + ", heads " + heads
+                    + "/" + kvHeads + ", vocab " + vocabRaw + ", seq_len " + seqLen + ")";
+            if (dim <= 0 || hidden <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || vocabLong == 0
+                    || vocabLong > Integer.MAX_VALUE || seqLen <= 0 || dim % heads != 0 || heads % kvHeads != 0
+                    || (dim / heads) % 2 != 0) {
+                throw new UserError(file + ": not a llama2.c checkpoint " + header
+                        + "; pass a llama2.c legacy .bin or a HF model directory");
             }
+            int vocab = (int) vocabLong;
             int headSize = dim / heads;
             int kvDim = kvHeads * headSize;
+            // In double first: a corrupt header can make the exact size overflow a long.
+            double approx = 28 + 4.0 * ((double) vocab * dim + (double) layers * dim * 2
+                    + (double) layers * dim * dim * 2 + (double) layers * kvDim * dim * 2
+                    + (double) layers * hidden * dim * 3 + dim + (double) seqLen * headSize
+                    + (shared ? 0 : (double) vocab * dim));
+            if (approx > size) {
+                throw new UserError(file + ": truncated llama2.c checkpoint (" + size + " bytes, the header "
+                        + header + " implies " + String.format("%.0f", approx) + "); re-download it");
+            }
             long floats = (long) vocab * dim + (long) layers * dim * 2 + (long) layers * dim * dim * 2
                     + (long) layers * kvDim * dim * 2 + (long) layers * hidden * dim * 3 + dim
                     + (long) seqLen * headSize + (shared ? 0 : (long) vocab * dim);

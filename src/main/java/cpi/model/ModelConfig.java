@@ -43,6 +43,10 @@ public record ModelConfig(
         JsonNode ropeScaling,
         ObjectNode extra) {
 
+    /** hidden_act / activation_function values the transformer implements. */
+    public static final java.util.List<String> SUPPORTED_ACTIVATIONS =
+            java.util.List.of("gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast", "silu", "swish", "relu");
+
     public ModelConfig {
         if (family == null) {
             throw new IllegalArgumentException("family is required");
@@ -173,6 +177,11 @@ public record ModelConfig(
                     + "; cpi supports " + Family.knownModelTypes());
         }
         Fields f = new Fields(j, file);
+        String act = j.path(fam == Family.GPT2 ? "activation_function" : "hidden_act").asText(null);
+        if (act != null && !SUPPORTED_ACTIVATIONS.contains(act)) {
+            throw new UserError(file + ": activation '" + act + "' is not supported (cpi supports "
+                    + String.join(", ", SUPPORTED_ACTIVATIONS) + ")");
+        }
         return switch (fam) {
             case GPT2 -> {
                 int hidden = f.req("n_embd");

@@ -161,12 +161,20 @@ public final class Safetensors {
                 }
                 long[] shape = new long[shapeNode.size()];
                 long count = 1;
+                long nonZero = 1; // torch computes strides from these even when a dim is 0
                 for (int i = 0; i < shape.length; i++) {
-                    shape[i] = shapeNode.get(i).asLong();
-                    if (shape[i] < 0) {
-                        throw new UserError(file + ": tensor " + name + " has a negative dimension (corrupt file)");
+                    JsonNode dimNode = shapeNode.get(i);
+                    shape[i] = dimNode.asLong(-1);
+                    if (!dimNode.canConvertToLong() || shape[i] < 0 || shape[i] > Integer.MAX_VALUE) {
+                        throw new UserError(file + ": tensor " + name + " has an invalid dimension " + dimNode
+                                + " (corrupt file); re-download or re-save the model");
                     }
-                    count = Math.multiplyExact(count, shape[i]);
+                    count *= shape[i];
+                    nonZero *= Math.max(1, shape[i]);
+                    if (nonZero > (1L << 48)) {
+                        throw new UserError(file + ": tensor " + name + " has an implausible shape "
+                                + shapeNode + " (corrupt file); re-download or re-save the model");
+                    }
                 }
                 long begin = offs.get(0).asLong();
                 long end = offs.get(1).asLong();

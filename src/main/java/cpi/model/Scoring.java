@@ -10,9 +10,9 @@ import java.util.List;
 
 /**
  * Log-likelihood of continuations given prompts, batched. Items are sorted by length and cut into
- * buckets of at most maxBatchTokens padded tokens, so little compute goes to padding; padding is on
- * the right and masked, and causal attention means it changes no real position. Only the positions
- * that predict continuation tokens go through log-softmax and are copied back to the host.
+ * buckets of at most maxBatchTokens padded tokens, so little compute goes to padding (masked, it
+ * changes no real position). The LM head, log-softmax and the copy to the host touch only the
+ * positions that predict continuation tokens (see scoreBatch).
  */
 public final class Scoring {
     /** A reasonable default bucket size for CPU inference. */
@@ -85,52 +85,76 @@ public final class Scoring {
         return s;
     }
 
+    /**
+     * Two passes per bucket so the LM head (which dominates for big vocabularies) runs only where it is
+     * needed: (1) the prompts, LEFT-padded so every prompt ends in the same column, through the model
+     * into a KV cache with the head on that last column only (it predicts each continuation's first
+     * token); (2) the continuations, RIGHT-padded, on top of the cache, with the head on their C columns
+     * (column j predicts token j+1). Padding is masked in both passes; positions come from the mask.
+     */
     private static void scoreBatch(Transformer model, List<Integer> batch, int[][] seqs, int[] promptLen,
                                    double[][] result) {
         int b = batch.size();
-        int width = 0;
-        int targets = 0;
+        int wp = 0;
+        int wc = 0;
         for (int i : batch) {
-            width = Math.max(width, seqs[i].length);
-            targets += seqs[i].length - promptLen[i];
+            wp = Math.max(wp, promptLen[i]);
+            wc = Math.max(wc, seqs[i].length - promptLen[i]);
         }
-        long[] ids = new long[b * width];
-        long[] mask = new long[b * width];
-        // Flat row indices (into [b*width]) of the positions that predict continuation tokens, and the targets.
-        long[] rowsAt = new long[targets];
-        long[] target = new long[targets];
-        int k = 0;
+        long[] promptIds = new long[b * wp];
+        long[] contIds = new long[b * wc];
+        long[] mask = new long[b * (wp + wc)];
+        long[] firstTarget = new long[b];
+        long[] restTarget = new long[b * wc];
         for (int r = 0; r < b; r++) {
             int[] s = seqs[batch.get(r)];
             int p = promptLen[batch.get(r)];
-            for (int t = 0; t < s.length; t++) {
-                ids[r * width + t] = s[t];
-                mask[r * width + t] = 1;
+            int c = s.length - p;
+            int pad = wp - p;
+            for (int t = 0; t < p; t++) {
+                promptIds[r * wp + pad + t] = s[t];
+                mask[r * (wp + wc) + pad + t] = 1;
             }
-            for (int t = p; t < s.length; t++) {
-                rowsAt[k] = (long) r * width + t - 1;
-                target[k] = s[t];
-                k++;
+            for (int j = 0; j < c; j++) {
+                contIds[r * wc + j] = s[p + j];
+                mask[r * (wp + wc) + wp + j] = 1;
+            }
+            firstTarget[r] = s[p];
+            for (int j = 0; j + 1 < c; j++) {
+                restTarget[r * wc + j] = s[p + j + 1];
             }
         }
-        float[] lp;
-        try (NDManager sm = model.manager().newSubManager()) {
-            NDArray input = sm.create(ids, new Shape(b, width));
-            NDArray m = sm.create(mask, new Shape(b, width));
-            NDArray at = sm.create(rowsAt);
-            NDArray logits = model.forward(input, m, null, false, null);
-            long v = logits.getShape().get(2);
-            NDArray picked = logits.reshape(-1, v).get(at);
-            NDArray logp = picked.logSoftmax(1);
-            NDArray tg = sm.create(target, new Shape(targets, 1));
-            lp = logp.gather(tg, 1).toFloatArray();
+        float[] first;
+        float[] rest = null;
+        try (NDManager sm = model.manager().newSubManager(); KvCache cache = model.newCache(b, sm)) {
+            NDArray promptMask = sm.create(sliceColumns(mask, b, wp + wc, wp), new Shape(b, wp));
+            NDArray lastLogits = model.forward(sm.create(promptIds, new Shape(b, wp)), promptMask, cache, false, null, true);
+            first = pick(lastLogits.reshape(b, -1), sm.create(firstTarget, new Shape(b, 1)));
+            if (wc > 1) {
+                NDArray logits = model.forward(sm.create(contIds, new Shape(b, wc)),
+                        sm.create(mask, new Shape(b, wp + wc)), cache, false, null, false);
+                rest = pick(logits.reshape((long) b * wc, -1), sm.create(restTarget, new Shape((long) b * wc, 1)));
+            }
         }
-        k = 0;
         for (int r = 0; r < b; r++) {
-            int i = batch.get(r);
-            for (int j = 0; j < result[i].length; j++) {
-                result[i][j] = lp[k++];
+            double[] out = result[batch.get(r)];
+            out[0] = first[r];
+            for (int j = 1; j < out.length; j++) {
+                out[j] = rest[r * wc + j - 1];
             }
         }
+    }
+
+    /** log_softmax(logits)[row, target[row]] for every row of [N, V] logits. */
+    private static float[] pick(NDArray logits, NDArray targets) {
+        return logits.logSoftmax(1).gather(targets, 1).toFloatArray();
+    }
+
+    private static long[] sliceColumns(long[] m, int rows, int width, int keep) {
+        long[] out = new long[rows * keep];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(m, r * width, out, r * keep, keep);
+        }
+        return out;
     }
 }

@@ -293,6 +293,12 @@ public final class Transformer implements AutoCloseable {
         boolean drop = training && dropout > 0;
         Step st = new Step(m, b, t, s, drop);
 
+        if (attentionMask != null && !training
+                && attentionMask.min().toType(DataType.INT64, false).getLong() == 1) {
+            // No padding anywhere (e.g. batch-1 decoding): the mask changes nothing, and dropping it saves
+            // the position and bias ops of this step and, when decoding, one op per block.
+            attentionMask = null;
+        }
         NDArray positions;
         if (attentionMask == null) {
             positions = m.arange(past, s, 1, DataType.INT64).reshape(1, t);

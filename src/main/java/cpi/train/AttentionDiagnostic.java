@@ -56,7 +56,7 @@ public final class AttentionDiagnostic {
                 NDArray in = m.create(all, new Shape(1, total));
                 t.forward(in, null, null, false, (layer, probs) -> {
                     // probs [1, H, T, T]: the last query row, mean over heads.
-                    float[] row = probs.get(":, :, -1, :").mean(new int[] {0, 1}).toFloatArray();
+                    float[] row = probs.get(0).get(":, -1, :").mean(new int[] {0}).toFloatArray();
                     acc[0] += sum(row, c0, c1);
                     acc[1] += sum(row, q0, q1);
                     layers[0]++;

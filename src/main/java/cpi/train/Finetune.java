@@ -198,6 +198,7 @@ public final class Finetune {
             if (!cfg.resume()) {
                 return 0;
             }
+            checkSameRun();
             Optional<CheckpointStore.Checkpoint> ck = checkpoints.latestValid();
             long c = ck.map(CheckpointStore.Checkpoint::step).orElse(-1L);
             if (ck.isPresent()) {
@@ -215,6 +216,26 @@ public final class Finetune {
             rewriteTrajectory(keep);
             dropEvalDirsAfter(c);
             return Math.max(c, 0);
+        }
+
+        /** A resume must see the same training data and mode, or "exactly where it left off" means nothing. */
+        private void checkSameRun() {
+            Path rj = out.resolve("run.json");
+            if (!Files.isRegularFile(rj)) {
+                return;
+            }
+            JsonNode run = Json.read(rj);
+            JsonNode sha = run.path("provenance").path("datasets").get(data.name());
+            if (sha != null && !sha.asText().equals(data.sha256())) {
+                throw new UserError(out + ": --resume with different training data (" + data.file() + " has "
+                        + data.sha256() + ", the run was trained on " + sha.asText() + "); resume with the original "
+                        + "--data or start a new --out");
+            }
+            String mode = run.path("config").path("train").asText("");
+            if (!mode.isEmpty() && !mode.equalsIgnoreCase(cfg.train().name())) {
+                throw new UserError(out + ": --resume with --train " + cfg.train().name().toLowerCase()
+                        + " but the run trains " + mode.toLowerCase() + "; resume with the same --train");
+            }
         }
 
         private void rewriteTrajectory(List<TrajectoryRecord> keep) {

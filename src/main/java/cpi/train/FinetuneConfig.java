@@ -19,6 +19,8 @@ import java.util.List;
  * @param keepBest          "DATASET:METRIC" whose best checkpoint is always kept (null = first eval dataset's
  *                          counterfactual accuracy; "none" = off)
  * @param evalLimit         items per conflict dataset per evaluation (0 = all)
+ * @param benchmarks        multiple-choice capability files (generic JSONL, ARC JSONL, MMLU CSV), scored by
+ *                          log-likelihood; capability = mean of these and context-QA accuracy
  * @param heldoutFraction   share of the IFT data held out for the held-out loss (capped by heldoutMax)
  * @param attentionItems    conflict prompts used for the attention diagnostic (0 = off)
  * @param maxConsecutiveFailures numerical faults (non-finite loss/gradient) in a row before the run stops
@@ -30,6 +32,7 @@ public record FinetuneConfig(String name, Path model, String data, String templa
                              double dropout, long seed, int loraRank, double loraAlpha, double loraDropout,
                              List<String> loraTargets, int evalEvery, int saveEvery, int keepLast, String keepBest,
                              List<String> evalDatasets, String scorer, int evalLimit, String capabilityData,
+                             List<String> benchmarks,
                              Path dataDir, double heldoutFraction, int heldoutMax, int attentionItems,
                              int maxConsecutiveFailures, int logEvery, Path out, boolean resume,
                              boolean report) {
@@ -37,6 +40,7 @@ public record FinetuneConfig(String name, Path model, String data, String templa
     public FinetuneConfig {
         loraTargets = loraTargets == null ? List.of("q", "k", "v", "o") : List.copyOf(loraTargets);
         evalDatasets = evalDatasets == null ? List.of() : List.copyOf(evalDatasets);
+        benchmarks = benchmarks == null ? List.of() : List.copyOf(benchmarks);
         if (batchSize < 1) {
             throw new cpi.util.UserError("--batch-size must be at least 1, got " + batchSize);
         }
@@ -55,7 +59,7 @@ public record FinetuneConfig(String name, Path model, String data, String templa
     public static FinetuneConfig defaults(Path model, String data, Path out) {
         return new FinetuneConfig(null, model, data, "alpaca", TrainMode.LORA, 1e-4, "linear", 0.03, 100, 0, 8, 4096,
                 512, 0.0, 1.0, 0.0, 0, 8, 16, 0.05, List.of("q", "k", "v", "o"), 50, 50, 2, null, List.of(), "logprob",
-                0, null, null, 0.02, 200, 32, 5, 1, out, false, true);
+                0, null, List.of(), null, 0.02, 200, 32, 5, 1, out, false, true);
     }
 
     public ObjectNode toJson() {
@@ -112,6 +116,10 @@ public record FinetuneConfig(String name, Path model, String data, String templa
             b.evalLimit = limit;
             b.capabilityData = capability;
         });
+    }
+
+    public FinetuneConfig withBenchmarks(List<String> files) {
+        return copy(b -> b.benchmarks = files);
     }
 
     public FinetuneConfig withTemplate(String t) {
@@ -197,7 +205,7 @@ public record FinetuneConfig(String name, Path model, String data, String templa
         double warmupRatio; long maxSteps; double epochs; int batchSize; int microBatchTokens; int maxSeqLen;
         double weightDecay; double maxGradNorm; double dropout; long seed; int loraRank; double loraAlpha;
         double loraDropout; List<String> loraTargets; int evalEvery; int saveEvery; int keepLast; String keepBest;
-        List<String> evalDatasets; String scorer; int evalLimit; String capabilityData; Path dataDir;
+        List<String> evalDatasets; String scorer; int evalLimit; String capabilityData; List<String> benchmarks; Path dataDir;
         double heldoutFraction; int heldoutMax; int attentionItems; int maxConsecutiveFailures; int logEvery;
         Path out; boolean resume; boolean report;
 
@@ -209,6 +217,7 @@ public record FinetuneConfig(String name, Path model, String data, String templa
             loraRank = c.loraRank; loraAlpha = c.loraAlpha; loraDropout = c.loraDropout; loraTargets = c.loraTargets;
             evalEvery = c.evalEvery; saveEvery = c.saveEvery; keepLast = c.keepLast; keepBest = c.keepBest;
             evalDatasets = c.evalDatasets; scorer = c.scorer; evalLimit = c.evalLimit; capabilityData = c.capabilityData;
+            benchmarks = c.benchmarks;
             dataDir = c.dataDir; heldoutFraction = c.heldoutFraction; heldoutMax = c.heldoutMax;
             attentionItems = c.attentionItems; maxConsecutiveFailures = c.maxConsecutiveFailures; logEvery = c.logEvery;
             out = c.out; resume = c.resume; report = c.report;
@@ -218,7 +227,7 @@ public record FinetuneConfig(String name, Path model, String data, String templa
             return new FinetuneConfig(name, model, data, template, train, lr, schedule, warmupRatio, maxSteps, epochs,
                     batchSize, microBatchTokens, maxSeqLen, weightDecay, maxGradNorm, dropout, seed, loraRank, loraAlpha,
                     loraDropout, loraTargets, evalEvery, saveEvery, keepLast, keepBest, evalDatasets, scorer, evalLimit,
-                    capabilityData, dataDir, heldoutFraction, heldoutMax, attentionItems, maxConsecutiveFailures,
+                    capabilityData, benchmarks, dataDir, heldoutFraction, heldoutMax, attentionItems, maxConsecutiveFailures,
                     logEvery, out, resume, report);
         }
     }

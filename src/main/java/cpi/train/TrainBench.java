@@ -1,6 +1,7 @@
 package cpi.train;
 
 import ai.djl.ndarray.NDManager;
+import cpi.bench.BenchModels;
 import cpi.model.ModelConfig;
 import cpi.model.Transformer;
 import cpi.util.Djl;
@@ -17,6 +18,17 @@ import java.util.Random;
  */
 public final class TrainBench {
     private TrainBench() {}
+
+    /** By bench shape name: "demo" or "pythia70m" (cpi.bench.BenchModels), else a config.json path. */
+    public static Map<TrainMode, Double> run(String shape, int seqLen, int batch, int steps) {
+        String s = shape.toLowerCase(java.util.Locale.ROOT).replace("-", "").replace("_", "");
+        ModelConfig cfg = switch (s) {
+            case "demo" -> BenchModels.config(BenchModels.DEMO);
+            case "pythia70m" -> BenchModels.config(BenchModels.PYTHIA_70M);
+            default -> ModelConfig.read(java.nio.file.Path.of(shape));
+        };
+        return run(cfg, seqLen, batch, steps);
+    }
 
     /** Tokens/s per mode (tokens = batch × seqLen per step, all of them carrying loss). */
     public static Map<TrainMode, Double> run(ModelConfig shape, int seqLen, int batch, int steps) {

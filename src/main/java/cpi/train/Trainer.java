@@ -161,7 +161,11 @@ public final class Trainer implements AutoCloseable {
         double lr = schedule.lr(step);
         // Dropout masks depend on (seed, step) only: a resumed run draws the same ones.
         Engine.getInstance().setRandomSeed((int) (opts.seed() * 1_000_003L + step));
-        List<List<TokenExample>> micro = MicroBatcher.split(batch, opts.microBatchTokens());
+        // Similar lengths share a micro-batch (less padding); the step's loss and gradient are sums, so the
+        // grouping changes only float summation order, and it is deterministic.
+        List<TokenExample> byLength = new ArrayList<>(batch);
+        byLength.sort(java.util.Comparator.comparingInt(TokenExample::length));
+        List<List<TokenExample>> micro = MicroBatcher.split(byLength, opts.microBatchTokens());
         double nllSum = 0;
         boolean inject = faultInjector.test(attempts++);
         try (NDManager sm = model.manager().newSubManager()) {
@@ -214,12 +218,40 @@ public final class Trainer implements AutoCloseable {
      * ids int64 [B,T], lossMask float32 [B,T]. Returns a scalar (part of the autograd graph).
      */
     public static NDArray maskedNllSum(NDArray logits, NDArray ids, NDArray lossMask) {
-        long t = logits.getShape().get(1);
-        NDArray pred = logits.get(":, 0:" + (t - 1) + ", :");
-        NDArray target = ids.get(":, 1:").expandDims(-1);
-        NDArray logp = pred.logSoftmax(-1).gather(target, -1).squeeze(-1);
-        NDArray mask = lossMask.get(":, 1:");
-        return logp.mul(mask).sum().neg();
+        // Only positions that carry loss go through log-softmax: with a large vocabulary the full [B,T,V]
+        // log-softmax (and its backward) dominates a step, and prompt and padding rows would be thrown away.
+        Shape s = logits.getShape();
+        long b = s.get(0);
+        long t = s.get(1);
+        long v = s.get(2);
+        float[] mask = lossMask.toFloatArray();
+        long[] tok = ids.toLongArray();
+        int n = 0;
+        for (int r = 0; r < b; r++) {
+            for (int c = 1; c < t; c++) {
+                if (mask[(int) (r * t + c)] != 0) {
+                    n++;
+                }
+            }
+        }
+        NDManager m = ids.getManager();
+        if (n == 0) {
+            return logits.sum().mul(m.create(0f));
+        }
+        long[] rows = new long[n];
+        long[] targets = new long[n];
+        int k = 0;
+        for (int r = 0; r < b; r++) {
+            for (int c = 1; c < t; c++) {
+                if (mask[(int) (r * t + c)] != 0) {
+                    rows[k] = r * t + c - 1; // the position that predicts token c
+                    targets[k++] = tok[(int) (r * t + c)];
+                }
+            }
+        }
+        NDArray picked = logits.reshape(b * t, v).get(m.create(rows));
+        NDArray logp = picked.logSoftmax(-1).gather(m.create(targets, new Shape(n, 1)), -1);
+        return logp.sum().neg();
     }
 
     /** Mean response-token loss of the examples without updating anything (dropout off). */

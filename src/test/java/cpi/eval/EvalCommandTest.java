@@ -46,7 +46,7 @@ class EvalCommandTest {
     static List<String> served(FakeOpenAiServer s, Path data, Path out, String... extra) {
         List<String> a = new ArrayList<>(List.of("eval", "--base-url", s.baseUrl(), "--model-name", "fake-model",
                 "--api-key", KEY, "--dataset", data.toString(), "--out", out.toString(), "--retries", "2",
-                "--timeout", "0.5", "--bootstrap", "200", "--concurrency", "3"));
+                "--timeout", "1.5", "--bootstrap", "200", "--concurrency", "3"));
         a.addAll(List.of(extra));
         return a;
     }
@@ -125,6 +125,20 @@ class EvalCommandTest {
                 assertTrue(first.path("cf_logprob").asDouble(0) < 0, lines.get(0));
             }
         }
+        // A prompt longer than the model's 1024 positions: refused by flag, else its start is cut with a warning.
+        Path longFile = tmp.resolve("long.jsonl");
+        Files.writeString(longFile, Json.write(Json.object().put("question", "What is item 1?")
+                .put("context", "word ".repeat(3000) + "Item 1 is CF1.").put("counterfactual_answer", "CF1")
+                .put("parametric_answer", "PAR1")) + "\n");
+        Output refuse = cpi("eval", "--model", model.toString(), "--dataset", longFile.toString(), "--max-new-tokens",
+                "2", "--context-overflow", "refuse", "--quiet");
+        assertEquals(2, refuse.code, refuse.err);
+        assertTrue(refuse.err.contains("tokens") && refuse.err.contains("--context-overflow"), refuse.err);
+        Output cut = cpi("eval", "--model", model.toString(), "--dataset", longFile.toString(), "--max-new-tokens",
+                "2", "--quiet");
+        assertEquals(0, cut.code, cut.err);
+        assertTrue(cut.err.contains("warning") && cut.err.contains("keeping the last"), cut.err);
+
         Output t = cpi("eval", "--model", model.toString(), "--dataset", data.toString(), "--template", "tokenizer",
                 "--limit", "1", "--quiet");
         assertEquals(2, t.code);
@@ -173,6 +187,9 @@ class EvalCommandTest {
                 "--scorer", "exact");
         assertEquals(2, o.code);
         assertTrue(o.err.contains("unknown scorer 'exact' (known: contains"), o.err);
+        o = cpi("eval", "--model", "m", "--model-name", "x", "--dataset", data.toString());
+        assertEquals(2, o.code);
+        assertTrue(o.err.contains("exclude each other"), o.err);
         o = cpi("eval", "--dataset", data.toString(), "--backend", "openai");
         assertEquals(2, o.code);
         assertTrue(o.err.contains("--base-url") || o.err.contains("--model-name"), o.err);

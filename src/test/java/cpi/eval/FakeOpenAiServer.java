@@ -91,7 +91,7 @@ final class FakeOpenAiServer implements AutoCloseable {
                         send(ex, 429, "{\"error\":{\"message\":\"rate limited\"}}");
                     }
                     case TIMEOUT -> {
-                        sleep(1500);
+                        sleep(4000);
                         send(ex, 200, reply(chat, req, prompt, n));
                     }
                     case RESET -> ex.close();

@@ -25,7 +25,7 @@ class ServedEvalTest {
 
     static OpenAiConfig config(FakeOpenAiServer s) {
         return OpenAiConfig.of(s.baseUrl(), "fake-model", null).withConcurrency(4)
-                .withRetries(3, Duration.ofMillis(5), Duration.ofMillis(40)).withTimeout(Duration.ofMillis(400));
+                .withRetries(3, Duration.ofMillis(5), Duration.ofMillis(40)).withTimeout(Duration.ofMillis(1500));
     }
 
     @Test

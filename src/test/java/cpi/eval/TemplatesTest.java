@@ -32,6 +32,10 @@ class TemplatesTest {
         assertEquals("<|im_start|>user\nWho?<|im_end|>\n<|im_start|>assistant\n", Templates.get("chatml").prompt("Who?", ""));
         assertTrue(Templates.get("alpaca-standard").prompt("Who?", "Ctx.").contains("### Input:\nCtx.\n\n"));
         assertEquals("Paris", Templates.get("alpaca").target("Paris"));
+        PromptTemplate raw = Templates.get("raw");
+        assertEquals("Write a quote that ends in the word \"heavy\": Absence makes the heart grow",
+                raw.prompt("Write a quote that ends in the word \"heavy\": Absence makes the heart grow", ""));
+        assertEquals(" heavy", raw.target("heavy"));
     }
 
     @Test

@@ -71,6 +71,16 @@ class LoadErrorsTest {
     }
 
     @Test
+    void unsupportedActivation(@TempDir Path tmp) throws IOException {
+        Path dir = copyModel(tmp);
+        ObjectNode cfg = (ObjectNode) Json.read(dir.resolve("config.json"));
+        cfg.put("hidden_act", "quick_gelu");
+        Json.writeFile(dir.resolve("config.json"), cfg);
+        String msg = loadError(dir);
+        assertTrue(msg.contains("config.json") && msg.contains("'quick_gelu'"), msg);
+    }
+
+    @Test
     void headerLengthBeyondFileSize(@TempDir Path tmp) throws IOException {
         Path dir = copyModel(tmp);
         Path st = dir.resolve("model.safetensors");

@@ -23,7 +23,12 @@ class TransformerTest {
                 ModelConfig.llama(50, 32, 2, 4, 2, 48, 64),
                 ModelConfig.mistral(50, 32, 2, 4, 1, 48, 64, 5),
                 ModelConfig.gpt2(50, 32, 2, 4, 64),
-                ModelConfig.gptNeox(50, 48, 2, 3, 64, 64, 0.25));
+                ModelConfig.gptNeox(50, 48, 2, 3, 64, 64, 0.25),
+                // llama with attention and MLP biases, explicit head_dim != hidden/heads, sequential neox
+                new ModelConfig(Family.LLAMA, 50, 32, 1, 4, 2, 40, 64, 12, 1e-5, 10000, 1.0, true, false, true,
+                        true, 0, "silu", 1, 2, "float32", null, null),
+                new ModelConfig(Family.GPT_NEOX, 50, 32, 1, 2, 2, 40, 64, 16, 1e-5, 10000, 0.5, false, false, true,
+                        true, 0, "gelu", null, null, "float32", null, null));
     }
 
     private static float[] row(NDArray logits, int b, int tFrom, int tTo) {

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * end the losses equal an uninterrupted run's exactly and no record is lost or duplicated.
  */
 class CrashSafetyTest {
-    static final int STEPS = 24;
+    static final int STEPS = 16;
     static final int KILLS = 20;
 
     @TempDir
@@ -58,7 +58,7 @@ class CrashSafetyTest {
             AtomicInteger steps = new AtomicInteger(-1);
             Thread reader = pump(p, steps);
             // Wait for the engine, then a random number of steps and a random sub-step delay.
-            int targetSteps = rnd.nextInt(4);
+            int targetSteps = rnd.nextInt(3);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (p.isAlive() && steps.get() < targetSteps && System.nanoTime() < deadline) {
                 Thread.sleep(2);

@@ -162,6 +162,22 @@ class FinetuneTest {
     }
 
     @Test
+    void resumeWithOtherDataOrModeIsRefused() throws Exception {
+        Path out = dir.resolve("mismatch");
+        Finetune.run(config(out, TrainMode.QK, 2), TinyModels.load(TinyModels.llama(), 6, manager));
+        UserError e = assertThrows(UserError.class, () -> Finetune.run(config(out, TrainMode.FULL, 4).withResume(true),
+                TinyModels.load(TinyModels.llama(), 6, manager)));
+        assertTrue(e.getMessage().contains("same --train"), e.getMessage());
+        Path other = dir.resolve("other");
+        Files.createDirectories(other);
+        FinetuneConfig c = FinetuneConfig.defaults(null, TinyModels.alpaca(other, 40, 99).toString(), out)
+                .withTemplate("plain").withTrain(TrainMode.QK).withSteps(4, 2, 2).withBatch(4, 256, 64)
+                .withReport(false).withResume(true);
+        e = assertThrows(UserError.class, () -> Finetune.run(c, TinyModels.load(TinyModels.llama(), 6, manager)));
+        assertTrue(e.getMessage().contains("different training data"), e.getMessage());
+    }
+
+    @Test
     void existingRunWithoutResumeIsRefused() {
         Path out = dir.resolve("again");
         Finetune.run(config(out, TrainMode.QK, 2), TinyModels.load(TinyModels.llama(), 6, manager));

@@ -1,0 +1,101 @@
+package cpi.bench;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import cpi.model.Checkpoints;
+import cpi.model.HfTokenizer;
+import cpi.model.ModelConfig;
+import cpi.model.Transformer;
+import cpi.train.Finetune;
+import cpi.train.FinetuneConfig;
+import cpi.train.TrainMode;
+import cpi.util.AtomicFiles;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Trajectory wall time, in-loop vs the paper's pipeline. Same work both ways: a full finetune of a
+ * demo-shaped gpt2 model (GPT-2 tokenizer) on alpaca-5000 with cf_world_facts logprob evaluations at
+ * every checkpoint. In-loop: one `Finetune.run` evaluating every K steps. Pipeline: the same finetune
+ * saving a checkpoint every K steps without evaluating, then one fresh `cpi eval` JVM per checkpoint
+ * (start-up, engine and model load included, as open-instruct + lm-eval-harness do).
+ */
+final class TrajectoryFigure {
+    private TrajectoryFigure() {}
+
+    static Figure run(Bench.Ctx c) throws Exception {
+        String name = "trajectory_speedup";
+        Path tok = EndToEndFigures.findGpt2Tokenizer();
+        Path stories = Bench.findStories(null);
+        Path alpaca = stories == null ? null
+                : stories.getParent().getParent().getParent().resolve("data/alpaca-5000/alpaca_5000.json");
+        if (tok == null || alpaca == null || !Files.isRegularFile(alpaca)) {
+            return Figure.missing(name, "x", "needs ../shared/models/fake_gpt2 and ../shared/data/alpaca-5000");
+        }
+        int steps = c.options().quick() ? 6 : 20;
+        int every = c.options().quick() ? 3 : 5;
+        int limit = c.options().quick() ? 8 : 32;
+        Path work = Files.createTempDirectory("cpi-bench-trajectory-");
+        try {
+            Path model = work.resolve("model");
+            try (NDManager m = c.manager.newSubManager(); HfTokenizer hf = HfTokenizer.load(tok)) {
+                ModelConfig cfg = BenchModels.config(BenchModels.DEMO.replace("\"vocab_size\": 700", "\"vocab_size\": 50257")
+                        .replace("\"n_positions\": 128", "\"n_positions\": 512")
+                        .replace("\"bos_token_id\": 0, \"eos_token_id\": 0", "\"bos_token_id\": 50256, \"eos_token_id\": 50256"));
+                try (Transformer t = Transformer.random(cfg, 0L, m)) {
+                    Checkpoints.save(t, hf, model, DataType.FLOAT32);
+                }
+            }
+            java.util.function.Function<Path, FinetuneConfig> base = out -> FinetuneConfig
+                    .defaults(model, alpaca.toString(), out)
+                    .withTrain(TrainMode.FULL).withBatch(4, 2048, 256).withReport(false)
+                    .withHeldout(0.0, 0, 0).withRetention(0, "none").withLogEvery(1000);
+            String template = base.apply(work).template();
+
+            long t0 = System.nanoTime();
+            Finetune.run(base.apply(work.resolve("inloop")).withSteps(steps, 0, every)
+                    .withEval(List.of("cf_world_facts"), "logprob", limit, null), null, Finetune.QUIET);
+            double inLoop = (System.nanoTime() - t0) / 1e9;
+
+            long t1 = System.nanoTime();
+            Path run = work.resolve("pipeline");
+            Finetune.run(base.apply(run).withSteps(steps, every, 0).withEval(List.of(), "logprob", limit, null),
+                    null, Finetune.QUIET);
+            List<Path> ckpts = new ArrayList<>();
+            try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
+                s.filter(p -> p.getFileName().toString().startsWith("step-")).sorted().forEach(ckpts::add);
+            }
+            // The in-loop run also evaluates the base model at step 0: so does the pipeline.
+            ckpts.add(0, model);
+            for (Path ck : ckpts) {
+                freshEval(ck, template, limit, work.resolve("eval-" + ck.getFileName()));
+            }
+            double pipeline = (System.nanoTime() - t1) / 1e9;
+            return Figure.ok(name, pipeline / inLoop, "x", String.format(Locale.ROOT,
+                    "in-loop %.1f s vs save + fresh `cpi eval` per checkpoint %.1f s (%d steps, eval every %d, %d evals of %d items)",
+                    inLoop, pipeline, steps, every, ckpts.size(), limit));
+        } finally {
+            AtomicFiles.deleteRecursively(work);
+        }
+    }
+
+    private static void freshEval(Path model, String template, int limit, Path out) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(java, "-Xss8m", "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+                "-cp", System.getProperty("java.class.path"), "cpi.cli.Main", "eval", "--model", model.toString(),
+                "--dataset", "cf_world_facts", "--scorer", "logprob", "--template", template,
+                "--limit", Integer.toString(limit), "--out", out.toString(), "--quiet");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(new File(out + ".log"))).start();
+        int code = p.waitFor();
+        if (code != 0) {
+            throw new IllegalStateException("fresh cpi eval failed (exit " + code + "): "
+                    + Files.readString(Path.of(out + ".log")).lines().reduce("", (a, b) -> b));
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package cpi.demo;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import cpi.util.Json;
+import cpi.world.WorldConfig;
+
+/**
+ * Every setting of a demo run. {@link #of} gives the tuned defaults (docs/demo.md explains how they were
+ * found with tools/probe/world_probe.py); --quick shortens pretraining and finetuning for CI.
+ *
+ * @param hidden GPT-2 width; layers, heads likewise
+ * @param pretrainSteps optimizer steps of pretraining (batch pretrainBatch documents)
+ * @param pretrainLr peak learning rate (warmup then cosine decay to a tenth)
+ * @param iftSteps finetuning steps per variant; iftBatch examples per step; iftLr constant
+ * @param evalEvery in-loop evaluation period (steps)
+ * @param filterDrop share of IFT examples the no-context-loss filter drops
+ * @param augmentFraction counterfactual examples added, as a share of the IFT set
+ * @param qkLrMultiplier QK-only finetuning trains fewer parameters; its learning rate is iftLr times this
+ */
+public record DemoConfig(boolean quick, WorldConfig world, int hidden, int layers, int heads, int maxPositions,
+                         int pretrainSteps, int pretrainBatch, double pretrainLr, int iftSteps, int iftBatch,
+                         double iftLr, int evalEvery, double filterDrop, double augmentFraction,
+                         double qkLrMultiplier, String template, String scorer) {
+
+    public static DemoConfig of(boolean quick, long seed) {
+        WorldConfig w = WorldConfig.defaults(seed);
+        if (quick) {
+            return new DemoConfig(true, w.withPretrainDocs(12_000), 64, 3, 4, 128, 1500, 32, 5e-3,
+                    400, 32, 3e-4, 50, 0.4, 0.3, 1.0, "plain", "first-mention");
+        }
+        return new DemoConfig(false, w, 64, 3, 4, 128, 3000, 32, 5e-3, 800, 32, 3e-4, 50, 0.4, 0.3, 1.0,
+                "plain", "first-mention");
+    }
+
+    /** Overrides step counts (0 = keep), e.g. for a smoke test or a longer run. */
+    public DemoConfig withSteps(int pretrain, int ift, int eval) {
+        return new DemoConfig(quick, world, hidden, layers, heads, maxPositions,
+                pretrain > 0 ? pretrain : pretrainSteps, pretrainBatch, pretrainLr, ift > 0 ? ift : iftSteps, iftBatch,
+                iftLr, eval > 0 ? eval : evalEvery, filterDrop, augmentFraction, qkLrMultiplier, template, scorer);
+    }
+
+    /** The settings that determine the pretrained model (its cache key). */
+    public ObjectNode pretrainKey() {
+        ObjectNode o = Json.object();
+        o.set("world", world.toJson());
+        o.put("family", "gpt2");
+        o.put("hidden", hidden);
+        o.put("layers", layers);
+        o.put("heads", heads);
+        o.put("max_positions", maxPositions);
+        o.put("pretrain_steps", pretrainSteps);
+        o.put("pretrain_batch", pretrainBatch);
+        o.put("pretrain_lr", pretrainLr);
+        o.put("version", 1);
+        return o;
+    }
+
+    public ObjectNode toJson() {
+        return Json.MAPPER.valueToTree(this);
+    }
+}

@@ -1,0 +1,165 @@
+package cpi.demo;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import cpi.model.Checkpoints;
+import cpi.model.HfTokenizer;
+import cpi.model.ModelConfig;
+import cpi.model.Transformer;
+import cpi.train.LrSchedule;
+import cpi.train.StepResult;
+import cpi.train.TokenExample;
+import cpi.train.TrainMode;
+import cpi.train.Trainer;
+import cpi.train.TrainerOptions;
+import cpi.train.TransformerModel;
+import cpi.util.AtomicFiles;
+import cpi.util.Djl;
+import cpi.util.Hashing;
+import cpi.util.Json;
+import cpi.util.Progress;
+import cpi.world.WorldFiles;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Pretrains the demo's GPT-2-family model from scratch on the world's corpus (next-token loss on every
+ * token after bos) and caches it in Hugging Face format under {@code Djl.cacheDir()/demo/<key>}, where
+ * the key hashes the world and pretraining settings: re-runs skip pretraining.
+ */
+public final class Pretrainer {
+    static final String METRICS = "pretrain.json";
+
+    /** @param closedBook closed-book fact accuracy (statement form); copy in-context copy accuracy */
+    public record Result(Path modelDir, boolean cached, double closedBook, double copy, double seconds,
+                         long parameters) {}
+
+    private Pretrainer() {}
+
+    public static Path cacheDir(DemoConfig cfg) {
+        String key = Hashing.sha256(Json.write(cfg.pretrainKey())).substring(0, 16);
+        return Djl.cacheDir().resolve("demo").resolve(key);
+    }
+
+    public static Result pretrainOrLoad(DemoConfig cfg, Path worldDir, PrintStream log) {
+        Path dir = cacheDir(cfg);
+        Path metrics = dir.resolve(METRICS);
+        if (Files.isRegularFile(metrics) && Files.isRegularFile(dir.resolve("model.safetensors"))) {
+            JsonNode m = Json.read(metrics);
+            log.printf("pretrained model: cached at %s (pretraining skipped)%n", dir);
+            return new Result(dir, true, m.path("closed_book_accuracy").asDouble(), m.path("copy_accuracy").asDouble(),
+                    m.path("seconds").asDouble(), m.path("parameters").asLong());
+        }
+        return pretrain(cfg, worldDir, dir, log);
+    }
+
+    private static Result pretrain(DemoConfig cfg, Path worldDir, Path dir, PrintStream log) {
+        Djl.engine();
+        long t0 = System.nanoTime();
+        try (HfTokenizer tok = HfTokenizer.load(worldDir);
+             NDManager manager = NDManager.newBaseManager()) {
+            int bos = tok.bosId().orElseThrow();
+            ModelConfig mc = ModelConfig.gpt2(tok.vocabSize(), cfg.hidden(), cfg.layers(), cfg.heads(),
+                    cfg.maxPositions()).withTokens(bos, tok.eosId().isPresent() ? tok.eosId().getAsInt() : null);
+            Transformer t = Transformer.random(mc, cfg.world().seed(), manager);
+            long params = t.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
+            long tr = System.nanoTime();
+            List<TokenExample> docs = readDocs(worldDir.resolve(WorldFiles.PRETRAIN), tok, bos, cfg.maxPositions());
+            if (Boolean.getBoolean("cpi.demo.timing")) {
+                log.printf("  read %d docs in %.1f s%n", docs.size(), (System.nanoTime() - tr) / 1e9);
+            }
+            log.printf("pretraining a GPT-2-family model (%,d parameters, d=%d, %d layers) on %,d documents, %d steps%n",
+                    params, cfg.hidden(), cfg.layers(), docs.size(), cfg.pretrainSteps());
+            TrainerOptions opts = new TrainerOptions(TrainMode.FULL, cfg.pretrainLr(), LrSchedule.Kind.COSINE,
+                    Math.min(50, cfg.pretrainSteps() / 10), cfg.pretrainSteps(), cfg.pretrainLr() / 10, 0.0,
+                    0.9, 0.95, 1e-8, 1.0, 1 << 14, 0.0, cfg.world().seed(), null);
+            Random order = new Random(cfg.world().seed() + 11);
+            List<Integer> idx = new ArrayList<>();
+            try (Trainer trainer = new Trainer(new TransformerModel(t), opts, tok.padId());
+                 Progress p = Progress.start("pretrain", cfg.pretrainSteps())) {
+                int cursor = 0;
+                for (int step = 0; step < cfg.pretrainSteps(); step++) {
+                    List<TokenExample> batch = new ArrayList<>(cfg.pretrainBatch());
+                    for (int i = 0; i < cfg.pretrainBatch(); i++) {
+                        if (cursor >= idx.size()) {
+                            idx.clear();
+                            for (int k = 0; k < docs.size(); k++) {
+                                idx.add(k);
+                            }
+                            java.util.Collections.shuffle(idx, order);
+                            cursor = 0;
+                        }
+                        batch.add(docs.get(idx.get(cursor++)));
+                    }
+                    StepResult r = trainer.step(batch);
+                    p.status(String.format("loss %.3f", r.loss()));
+                    p.step();
+                }
+            }
+            long tpr = System.nanoTime();
+            PretrainProbes.Scores s = PretrainProbes.measure(t, tok, worldDir.resolve(WorldFiles.PRETRAIN_PROBES));
+            if (Boolean.getBoolean("cpi.demo.timing")) {
+                log.printf("  train %.1f s, probes %.1f s%n", (tpr - tr) / 1e9, (System.nanoTime() - tpr) / 1e9);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            save(t, tok, dir, cfg, s, seconds, params);
+            log.printf("pretraining done in %.0f s: closed-book accuracy %.2f, in-context copy accuracy %.2f%n",
+                    seconds, s.closedBook(), s.copy());
+            return new Result(dir, false, s.closedBook(), s.copy(), seconds, params);
+        }
+    }
+
+    private static List<TokenExample> readDocs(Path file, HfTokenizer tok, int bos, int maxLen) {
+        List<TokenExample> out = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(file)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                int[] enc = tok.encode(Json.MAPPER.readTree(line).get("text").asText());
+                int n = Math.min(enc.length + 1, maxLen);
+                int[] ids = new int[n];
+                boolean[] mask = new boolean[n];
+                ids[0] = bos;
+                System.arraycopy(enc, 0, ids, 1, n - 1);
+                for (int i = 1; i < n; i++) {
+                    mask[i] = true;
+                }
+                out.add(new TokenExample(ids, mask));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    private static void save(Transformer t, HfTokenizer tok, Path dir, DemoConfig cfg, PretrainProbes.Scores s,
+                             double seconds, long params) {
+        try {
+            Files.createDirectories(dir.getParent());
+            Path tmp = Files.createTempDirectory(dir.getParent(), dir.getFileName() + ".tmp-");
+            Checkpoints.save(t, tok, tmp, DataType.FLOAT32);
+            ObjectNode m = Json.object();
+            m.put("closed_book_accuracy", s.closedBook());
+            m.put("copy_accuracy", s.copy());
+            m.put("seconds", seconds);
+            m.put("parameters", params);
+            m.set("settings", cfg.pretrainKey());
+            Json.writeFile(tmp.resolve(METRICS), m);
+            if (Files.exists(dir)) {
+                AtomicFiles.deleteRecursively(dir);
+            }
+            AtomicFiles.publishDirectory(tmp, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

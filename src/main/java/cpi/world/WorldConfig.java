@@ -1,0 +1,81 @@
+package cpi.world;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import cpi.util.Json;
+import cpi.util.UserError;
+
+/**
+ * Size and mixture knobs of a synthetic world. Defaults are the demo's settings (see docs/demo.md):
+ * small enough that a ~0.1M-parameter model memorises every fact in a minute of CPU, large enough
+ * that the held-out counterfactual set has a few hundred items.
+ *
+ * @param knownSubjects subjects with one fixed object per relation, memorised in pretraining
+ * @param unknownSubjects subjects that never have a fixed fact (document-local facts in pretraining,
+ *        context-critical IFT examples, capability items)
+ * @param heldOutFraction share of known and of unknown subjects kept out of IFT for evaluation
+ * @param disjointEvalObjects when true, objects are also split so evaluation answers never occur in IFT
+ * @param pKnown probability that a pretraining sentence is a true fact of a known subject
+ *        (otherwise a recurring document-local fact, which teaches in-context copying)
+ * @param localFacts document-local facts per pretraining document
+ * @param docTokens maximum tokens per pretraining document (whole sentences, bos not counted)
+ * @param contextCriticalFraction share of IFT examples whose answer is only in the context
+ * @param closedBookFraction share of IFT examples with no context (recall of a memorised fact)
+ */
+public record WorldConfig(long seed, int relations, int objectsPerRelation, int knownSubjects,
+                          int unknownSubjects, double heldOutFraction, boolean disjointEvalObjects,
+                          double pKnown, int localFacts, int docTokens, int pretrainDocs,
+                          int iftExamples, double contextCriticalFraction, double closedBookFraction) {
+
+    public WorldConfig {
+        require(relations >= 1 && relations <= Phrasing.RELATIONS.size(),
+                "relations must be 1.." + Phrasing.RELATIONS.size());
+        require(objectsPerRelation >= 6, "objectsPerRelation must be at least 6");
+        require(knownSubjects >= 6, "knownSubjects must be at least 6");
+        require(unknownSubjects >= 6, "unknownSubjects must be at least 6");
+        require(heldOutFraction > 0 && heldOutFraction < 1, "heldOutFraction must be in (0, 1)");
+        require(pKnown >= 0 && pKnown <= 1, "pKnown must be in [0, 1]");
+        require(localFacts >= 1, "localFacts must be at least 1");
+        require(docTokens >= 16, "docTokens must be at least 16");
+        require(pretrainDocs >= 1 && iftExamples >= 1, "pretrainDocs and iftExamples must be positive");
+        require(contextCriticalFraction >= 0 && closedBookFraction >= 0
+                && contextCriticalFraction + closedBookFraction <= 1,
+                "contextCriticalFraction + closedBookFraction must be in [0, 1]");
+    }
+
+    /** The demo's default world. */
+    public static WorldConfig defaults(long seed) {
+        return new WorldConfig(seed, 4, 24, 60, 200, 1.0 / 3, false, 0.35, 2, 48, 24_000, 2000, 0.3, 0.0);
+    }
+
+    public WorldConfig withSeed(long s) {
+        return new WorldConfig(s, relations, objectsPerRelation, knownSubjects, unknownSubjects, heldOutFraction,
+                disjointEvalObjects, pKnown, localFacts, docTokens, pretrainDocs, iftExamples,
+                contextCriticalFraction, closedBookFraction);
+    }
+
+    public WorldConfig withPretrainDocs(int n) {
+        return new WorldConfig(seed, relations, objectsPerRelation, knownSubjects, unknownSubjects, heldOutFraction,
+                disjointEvalObjects, pKnown, localFacts, docTokens, n, iftExamples,
+                contextCriticalFraction, closedBookFraction);
+    }
+
+    public WorldConfig withMixture(int examples, double contextCritical, double closedBook) {
+        return new WorldConfig(seed, relations, objectsPerRelation, knownSubjects, unknownSubjects, heldOutFraction,
+                disjointEvalObjects, pKnown, localFacts, docTokens, pretrainDocs, examples,
+                contextCritical, closedBook);
+    }
+
+    public ObjectNode toJson() {
+        return Json.MAPPER.valueToTree(this);
+    }
+
+    public static WorldConfig fromJson(com.fasterxml.jackson.databind.JsonNode node) {
+        return Json.convert(node, WorldConfig.class);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new UserError("world config: " + message);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package cpi.world;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cpi.data.ConflictItem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorldTest {
+    private static final Pattern FACT = Pattern.compile(
+            "the (\\w+) of (\\w+) is (\\w+) \\.|(\\w+) has (\\w+) (\\w+) \\.|for (\\w+) the (\\w+) is (\\w+) \\.");
+
+    private static WorldConfig small(long seed) {
+        return WorldConfig.defaults(seed).withPretrainDocs(300).withMixture(400, 0.3, 0.1);
+    }
+
+    /** (subject, relation, object) of every fact sentence in a text. */
+    private static List<Fact> parse(String text) {
+        Matcher m = FACT.matcher(text);
+        java.util.ArrayList<Fact> out = new java.util.ArrayList<>();
+        while (m.find()) {
+            if (m.group(1) != null) {
+                out.add(new Fact(m.group(2), m.group(1), m.group(3)));
+            } else if (m.group(4) != null) {
+                out.add(new Fact(m.group(4), m.group(5), m.group(6)));
+            } else {
+                out.add(new Fact(m.group(7), m.group(8), m.group(9)));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void factsAreUniqueAndConsistent() {
+        World w = World.generate(small(1));
+        Map<String, String> seen = new HashMap<>();
+        for (Fact f : w.facts()) {
+            assertNull(seen.put(f.subject() + "|" + f.relation(), f.object()), "duplicate fact " + f);
+            assertTrue(w.objects(f.relation()).contains(f.object()));
+        }
+        assertEquals(w.knownSubjects().size() * w.relations().size(), seen.size());
+        Set<String> names = new HashSet<>(w.knownSubjects());
+        names.addAll(w.unknownSubjects());
+        assertEquals(w.knownSubjects().size() + w.unknownSubjects().size(), names.size(), "subject names unique");
+        // every pretraining sentence about a known subject states its memorised object
+        int knownSentences = 0;
+        for (String doc : w.pretrainingDocuments()) {
+            assertTrue(doc.split(" ").length <= w.config().docTokens());
+            for (Fact f : parse(doc)) {
+                String truth = w.fact(f.subject(), f.relation());
+                if (truth != null) {
+                    assertEquals(truth, f.object(), "pretraining contradicts the knowledge base: " + f);
+                    knownSentences++;
+                }
+            }
+        }
+        assertTrue(knownSentences > 100);
+        // non-context-critical and closed-book IFT targets are the memorised objects, contexts consistent
+        for (IftItem it : w.iftMixture()) {
+            if (!it.kind().equals(IftItem.CONTEXT_CRITICAL)) {
+                assertEquals(w.fact(it.subject(), it.relation()), it.output());
+            }
+            for (Fact f : parse(it.input())) {
+                String truth = w.fact(f.subject(), f.relation());
+                if (truth != null) {
+                    assertEquals(truth, f.object(), "IFT context contradicts the knowledge base: " + it);
+                }
+            }
+        }
+    }
+
+    @Test
+    void counterfactualContextDiffersFromMemory() {
+        World w = World.generate(small(2));
+        List<ConflictItem> cf = w.counterfactualEval();
+        assertEquals(w.knownEvalSubjects().size() * w.relations().size(), cf.size());
+        for (ConflictItem c : cf) {
+            assertNotEquals(c.counterfactualAnswer(), c.parametricAnswer());
+            String subject = c.question().split(" ")[5];
+            String relation = c.question().split(" ")[3];
+            assertEquals(w.fact(subject, relation), c.parametricAnswer());
+            assertTrue(parse(c.context()).contains(new Fact(subject, relation, c.counterfactualAnswer())),
+                    "context states the counterfactual object: " + c);
+        }
+    }
+
+    @Test
+    void contextCriticalSubjectsHaveNoPretrainingFacts() {
+        World w = World.generate(small(3));
+        Set<String> factSubjects = new HashSet<>();
+        w.facts().forEach(f -> factSubjects.add(f.subject()));
+        long cc = 0;
+        for (IftItem it : w.iftMixture()) {
+            if (it.kind().equals(IftItem.CONTEXT_CRITICAL)) {
+                cc++;
+                assertFalse(factSubjects.contains(it.subject()), it.subject());
+                assertNull(w.fact(it.subject(), it.relation()));
+                assertTrue(parse(it.input()).contains(new Fact(it.subject(), it.relation(), it.output())));
+            }
+        }
+        assertTrue(cc > 80 && cc < 160, "about 30% context-critical: " + cc);
+    }
+
+    @Test
+    void evaluationSubjectsNeverInIft() {
+        World w = World.generate(small(4));
+        Set<String> evalSubjects = new HashSet<>(w.knownEvalSubjects());
+        evalSubjects.addAll(w.unknownEvalSubjects());
+        List<IftItem> ift = new java.util.ArrayList<>(w.iftMixture());
+        ift.addAll(w.counterfactualExamples(200));
+        for (IftItem it : ift) {
+            for (String word : (it.instruction() + " " + it.input() + " " + it.output()).split(" ")) {
+                assertFalse(evalSubjects.contains(word), "evaluation subject " + word + " in " + it.id());
+            }
+        }
+        for (ConflictItem c : w.counterfactualEval()) {
+            assertTrue(evalSubjects.contains(c.question().split(" ")[5]));
+        }
+    }
+
+    @Test
+    void disjointEvalObjectsNeverInIft() {
+        WorldConfig d = small(5);
+        d = new WorldConfig(d.seed(), d.relations(), d.objectsPerRelation(), d.knownSubjects(), d.unknownSubjects(),
+                d.heldOutFraction(), true, d.pKnown(), d.localFacts(), d.docTokens(), d.pretrainDocs(),
+                d.iftExamples(), d.contextCriticalFraction(), d.closedBookFraction());
+        World w = World.generate(d);
+        Set<String> evalAnswers = new HashSet<>();
+        for (ConflictItem c : w.counterfactualEval()) {
+            evalAnswers.add(c.counterfactualAnswer());
+            evalAnswers.add(c.parametricAnswer());
+        }
+        for (IftItem it : w.iftMixture()) {
+            for (String word : (it.input() + " " + it.output()).split(" ")) {
+                assertFalse(evalAnswers.contains(word), "evaluation object " + word + " in " + it.id());
+            }
+        }
+    }
+
+    @Test
+    void counterfactualAugmentationUsesIftSubjectsAndOtherObjects() {
+        World w = World.generate(small(6));
+        for (IftItem it : w.counterfactualExamples(100)) {
+            assertTrue(w.knownIftSubjects().contains(it.subject()));
+            assertNotEquals(w.fact(it.subject(), it.relation()), it.output());
+            assertTrue(parse(it.input()).contains(new Fact(it.subject(), it.relation(), it.output())));
+        }
+    }
+
+    @Test
+    void sameSeedGivesByteIdenticalFiles(@TempDir Path tmp) throws Exception {
+        Map<String, Path> a = WorldFiles.write(World.generate(small(7)), tmp.resolve("a"));
+        Map<String, Path> b = WorldFiles.write(World.generate(small(7)), tmp.resolve("b"));
+        Map<String, Path> c = WorldFiles.write(World.generate(small(8)), tmp.resolve("c"));
+        assertEquals(a.keySet(), b.keySet());
+        boolean anyDiffers = false;
+        for (String name : a.keySet()) {
+            assertTrue(Files.size(a.get(name)) > 0, name);
+            assertEquals(-1L, Files.mismatch(a.get(name), b.get(name)), name + " differs for the same seed");
+            anyDiffers |= Files.mismatch(a.get(name), c.get(name)) != -1L;
+        }
+        assertTrue(anyDiffers, "a different seed changes the files");
+    }
+
+    @Test
+    void vocabularyCoversEveryWordWritten(@TempDir Path tmp) throws Exception {
+        World w = World.generate(small(9));
+        Set<String> vocab = new HashSet<>(w.vocabulary());
+        assertEquals(w.vocabulary().size(), vocab.size(), "vocabulary has no duplicates");
+        Map<String, Path> files = WorldFiles.write(w, tmp);
+        for (String name : List.of(WorldFiles.PRETRAIN, WorldFiles.IFT, WorldFiles.EVAL_CF,
+                WorldFiles.EVAL_CAPABILITY, WorldFiles.PRETRAIN_PROBES)) {
+            for (String line : Files.readAllLines(files.get(name))) {
+                var node = cpi.util.Json.MAPPER.readTree(line);
+                for (var field : List.of("text", "instruction", "input", "output", "question", "context",
+                        "counterfactual_answer", "parametric_answer", "prompt", "answer")) {
+                    if (node.has(field)) {
+                        for (String word : node.get(field).asText().split("\\s+")) {
+                            assertTrue(word.isEmpty() || vocab.contains(word), name + ": unknown word " + word);
+                        }
+                    }
+                }
+            }
+        }
+        assertNotNull(cpi.util.Json.read(files.get(WorldFiles.TOKENIZER)).get("model").get("vocab").get("<bos>"));
+        try (var tok = cpi.model.HfTokenizer.load(tmp)) {
+            int[] ids = tok.encode("the capital of " + w.knownSubjects().get(0) + " is");
+            assertEquals(5, ids.length);
+            assertEquals("the capital of " + w.knownSubjects().get(0) + " is", tok.decode(ids));
+            assertTrue(tok.bosId().isPresent());
+        }
+    }
+}
