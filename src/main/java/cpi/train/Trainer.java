@@ -2,6 +2,8 @@ package cpi.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -166,9 +168,11 @@ public final class Trainer implements AutoCloseable {
         List<TokenExample> byLength = new ArrayList<>(batch);
         byLength.sort(java.util.Comparator.comparingInt(TokenExample::length));
         List<List<TokenExample>> micro = MicroBatcher.split(byLength, opts.microBatchTokens());
-        double nllSum = 0;
         boolean inject = faultInjector.test(attempts++);
         try (NDManager sm = model.manager().newSubManager()) {
+            // Per-micro-batch NLL sums stay on the engine; they are read back once, together with the grad
+            // norm, so a step costs O(1) host syncs however many micro-batches and parameters it has.
+            NDList nlls = new NDList();
             for (List<TokenExample> mb : micro) {
                 try (NDManager mm = sm.newSubManager()) {
                     Batch b = Batch.of(mb, padId, mm);
@@ -177,21 +181,27 @@ public final class Trainer implements AutoCloseable {
                         NDArray nll = maskedNllSum(logits, b.ids(), b.lossMask());
                         NDArray scale = mm.create(inject ? Float.NaN : 1.0f / Math.max(1, lossTokens));
                         gc.backward(nll.mul(scale));
-                        nllSum += nll.getFloat();
+                        NDArray kept = nll.stopGradient();
+                        kept.attach(sm);
+                        nlls.add(kept);
                     }
                 }
             }
-            double loss = inject ? Double.NaN : nllSum / Math.max(1, lossTokens);
             Map<String, NDArray> grads = new LinkedHashMap<>();
-            double sq = 0;
+            NDList squares = new NDList();
             for (var e : trainable.entrySet()) {
                 NDArray g = e.getValue().getGradient();
                 g.attach(sm);
                 grads.put(e.getKey(), g);
-                NDArray s2 = g.square().sum();
-                sq += s2.getFloat();
+                squares.add(g.square().sum());
             }
-            double norm = Math.sqrt(sq);
+            // One read: [sum of micro-batch NLLs, squared global grad norm]; a non-finite value in either
+            // (NaN/inf anywhere in a gradient makes the sum non-finite) skips the step.
+            NDArray nllTotal = NDArrays.stack(nlls).sum();
+            NDArray sqTotal = squares.isEmpty() ? sm.create(0f) : NDArrays.stack(squares).sum();
+            float[] totals = NDArrays.stack(new NDList(nllTotal, sqTotal)).toFloatArray();
+            double loss = inject ? Double.NaN : totals[0] / Math.max(1, lossTokens);
+            double norm = Math.sqrt(totals[1]);
             if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                 zeroGradients();
                 consecutiveFailures++;
