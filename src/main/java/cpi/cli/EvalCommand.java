@@ -8,7 +8,7 @@ import cpi.eval.EvalSummary;
 import cpi.eval.Evaluator;
 import cpi.eval.OpenAiConfig;
 import cpi.eval.OpenAiTextModel;
-import cpi.eval.OutDirLock;
+import cpi.experiment.RunLock;
 import cpi.eval.PromptTemplate;
 import cpi.eval.Scorers;
 import cpi.eval.Templates;
@@ -137,7 +137,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (loaded.isEmpty()) {
             throw new UserError("--dataset is empty (known: " + String.join(", ", Datasets.names()) + ")");
         }
-        try (OutDirLock lock = out == null ? null : OutDirLock.acquire(out);
+        try (RunLock lock = out == null ? null : RunLock.acquire(out);
              Opened opened = served ? openServed() : LocalBackend.open(model, ContextPolicy.parse(contextOverflow))) {
             String tname = template != null ? template : chat ? "message" : "plain";
             if (contextInstruction && !tname.endsWith(Templates.ADHERE_SUFFIX)) {

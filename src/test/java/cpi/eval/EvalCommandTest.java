@@ -162,10 +162,10 @@ class EvalCommandTest {
     void aSecondEvalIntoTheSameOutIsRefused(@TempDir Path tmp) throws Exception {
         Path data = Synthetic.writeJsonl(tmp.resolve("synth.jsonl"), 3);
         Path out = tmp.resolve("out");
-        try (FakeOpenAiServer s = new FakeOpenAiServer(); OutDirLock held = OutDirLock.acquire(out)) {
+        try (FakeOpenAiServer s = new FakeOpenAiServer(); cpi.experiment.RunLock held = cpi.experiment.RunLock.acquire(out)) {
             Output o = cpi(served(s, data, out, "--quiet").toArray(String[]::new));
             assertEquals(2, o.code);
-            assertTrue(o.err.contains("another cpi eval is writing"), o.err);
+            assertTrue(o.err.contains("is being written by another cpi process"), o.err);
             assertEquals(0, s.requests.get());
         }
         try (FakeOpenAiServer s = new FakeOpenAiServer()) {
