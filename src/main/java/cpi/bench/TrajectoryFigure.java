@@ -98,9 +98,32 @@ final class TrajectoryFigure {
         };
         String template = base.apply(work).template();
 
+        // Where the in-loop time goes: steps (between callbacks) vs evaluations (the last step's callback to
+        // the eval callback; step 0's evaluation from onStart).
+        double[] split = new double[3]; // last mark (ns), step seconds, eval seconds
+        Finetune.Listener timer = new Finetune.Listener() {
+            @Override
+            public void onStart(FinetuneConfig cfg, long startStep, long totalSteps) {
+                split[0] = System.nanoTime();
+            }
+
+            @Override
+            public void onStep(cpi.train.StepResult r, double epoch) {
+                long now = System.nanoTime();
+                split[1] += (now - split[0]) / 1e9;
+                split[0] = now;
+            }
+
+            @Override
+            public void onEval(long step, List<cpi.experiment.TrajectoryRecord> records) {
+                long now = System.nanoTime();
+                split[2] += (now - split[0]) / 1e9;
+                split[0] = now;
+            }
+        };
         long t0 = System.nanoTime();
         Finetune.run(base.apply(work.resolve("inloop")).withSteps(steps, 0, every)
-                .withEval(List.of(evalData), scorer, limit, null), null, Finetune.QUIET);
+                .withEval(List.of(evalData), scorer, limit, null), null, timer);
         double inLoop = (System.nanoTime() - t0) / 1e9;
 
         long t1 = System.nanoTime();
@@ -120,10 +143,11 @@ final class TrajectoryFigure {
         double pipeline = (System.nanoTime() - t1) / 1e9;
         int evals = ckpts.size();
         return Figure.ok(name, pipeline / inLoop, "x", String.format(Locale.ROOT,
-                "in-loop %.1f s (≈ %.2f s per eval beyond training) vs pipeline %.1f s = finetune+saves %.1f s + "
-                        + "%d fresh `cpi eval` %.1f s (%.2f s each); %d steps, eval every %d, %d items, %s",
-                inLoop, (inLoop - train) / evals, pipeline, train, evals, pipeline - train, (pipeline - train) / evals,
-                steps, every, limit, scorer));
+                "in-loop %.1f s (steps %.1f s, %d evals %.1f s = %.2f s each) vs pipeline %.1f s (finetune + saves "
+                        + "%.1f s, %d fresh `cpi eval` %.1f s = %.2f s each); per-eval speed-up %.1fx; %d steps, eval "
+                        + "every %d, %d items, %s",
+                inLoop, split[1], evals, split[2], split[2] / evals, pipeline, train, evals, pipeline - train,
+                (pipeline - train) / evals, (pipeline - train) / split[2], steps, every, limit, scorer));
     }
 
     private static void freshEval(Path model, String dataset, String scorer, String template, int limit, Path out)
