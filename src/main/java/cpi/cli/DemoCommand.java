@@ -18,7 +18,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--quick", description = "Shorter pretraining and finetuning (CI; under 3 minutes on 2 cores).")
+    @Option(names = "--quick", description = "Shorter pretraining and finetuning (CI target: under 3 minutes on 2 cores; see docs/demo.md for status).")
     boolean quick;
 
     @Option(names = "--seed", defaultValue = "0", description = "World, model and data-order seed (default ${DEFAULT-VALUE}).")

@@ -2,6 +2,8 @@ package cpi.cli;
 
 import cpi.experiment.Sweep;
 import cpi.experiment.TrajectoryAnalysis;
+import cpi.report.HtmlReport;
+import cpi.report.ReportInputs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +51,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Re-evaluate checkpoints that already have points.")
     boolean force;
 
+    @Option(names = "--no-report", description = "Skip writing RUN_DIR/report/index.html.")
+    boolean noReport;
+
     @Mixin
     CommonOptions common;
 
@@ -72,8 +77,11 @@ public final class SweepCommand implements Callable<Integer> {
         r.analysis().datasets().forEach((ds, a) -> System.out.printf(Locale.ROOT,
                 "%s: counterfactual accuracy start %.3f, peak %.3f at step %d, final %.3f, drop %.3f%n", ds, a.start(),
                 a.peak(), a.peakStep(), a.finalValue(), a.drop()));
-        System.out.println("run: " + into.toAbsolutePath().normalize() + " (cpi trajectory " + into + "; cpi report "
-                + into + ")");
+        System.out.println("run: " + into.toAbsolutePath().normalize() + " (cpi trajectory " + into + ")");
+        if (!noReport) {
+            Path index = HtmlReport.write(ReportInputs.resolve(List.of(into)), into.resolve("report"));
+            System.out.println("report: " + index.toAbsolutePath().normalize());
+        }
         return 0;
     }
 }

@@ -155,7 +155,7 @@ public final class Demo {
                 .withRegularization(0.0, 1.0, 0.0)
                 .withSeed(cfg.world().seed())
                 .withRetention(1, "none")
-                .withHeldout(0.02, 100, 0)
+                .withHeldout(0.02, 100, 32) // 32 conflict prompts for the attention-on-context curve
                 .withReport(false)
                 .withLogEvery(cfg.evalEvery());
     }

@@ -36,7 +36,7 @@ import java.util.function.ToIntFunction;
  */
 public final class NoContextLossFilter implements ExampleSelector {
     /** Bump when the score's definition changes, so old cached scores are not reused. */
-    static final String SCORE_VERSION = "nocontext-v1";
+    static final String SCORE_VERSION = "nocontext-v2";
 
     public enum ScoreField { NO_INPUT, CLOSED_BOOK_PROMPT }
 
@@ -141,9 +141,13 @@ public final class NoContextLossFilter implements ExampleSelector {
             for (int from = 0; from < examples.size(); from += options.batchSize()) {
                 int to = Math.min(examples.size(), from + options.batchSize());
                 if (model instanceof LocalTextModel local) {
-                    // In process: the exact in-context target tokens, so the mean is per real token.
-                    double[][] lp = local.tokenLogProbs(prompts.subList(from, to), targets.subList(from, to))
-                            .logProbs();
+                    // In process: the exact in-context target tokens, so the mean is per real token. A response
+                    // longer than the model's context is scored on its beginning (never by cutting the prompt).
+                    List<String> fitted = new ArrayList<>(to - from);
+                    for (int i = from; i < to; i++) {
+                        fitted.add(fitToContext(local, prompts.get(i), targets.get(i)));
+                    }
+                    double[][] lp = local.tokenLogProbs(prompts.subList(from, to), fitted).logProbs();
                     for (int i = from; i < to; i++) {
                         double sum = 0;
                         for (double x : lp[i - from]) {
@@ -162,6 +166,27 @@ public final class NoContextLossFilter implements ExampleSelector {
         }
         writeCache(cacheFile, scores);
         return scores;
+    }
+
+    /** The longest prefix of {@code target} that fits after {@code prompt} in the model's context. */
+    static String fitToContext(LocalTextModel local, String prompt, String target) {
+        int max = local.transformer().config().maxPositions();
+        int[][] split = local.splitInContextIds(prompt, target);
+        if (split[0].length + split[1].length <= max) {
+            return target;
+        }
+        int lo = 0;
+        int hi = target.length();
+        while (lo < hi) { // largest prefix length that fits
+            int mid = (lo + hi + 1) >>> 1;
+            int[][] s = local.splitInContextIds(prompt, target.substring(0, mid));
+            if (s[0].length + s[1].length <= max) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return target.substring(0, Math.max(lo, Math.min(1, target.length())));
     }
 
     private int tokens(String target) {

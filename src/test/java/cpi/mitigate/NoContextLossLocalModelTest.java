@@ -55,6 +55,22 @@ class NoContextLossLocalModelTest {
     }
 
     @Test
+    void aResponseLongerThanTheContextIsScoredOnItsBeginning() {
+        try (ScoringModel m = ScoringModel.open(MODEL)) {
+            String longOutput = "word ".repeat(1500).strip(); // > 1024 positions of fake_gpt2
+            List<IftExample> d = List.of(new IftExample("long", "Write a lot.", "", longOutput, null, null),
+                    new IftExample("short", "Say hi.", "", "hi", null, null));
+            double[] s = new NoContextLossFilter(m.model(), NoContextLossFilter.Options.defaults(0.5)).score(d);
+            assertTrue(Double.isFinite(s[0]) && Double.isFinite(s[1]));
+            LocalTextModel local = (LocalTextModel) m.model();
+            String fitted = NoContextLossFilter.fitToContext(local, "Q: Write a lot.\nA:", " " + longOutput);
+            int[][] split = local.splitInContextIds("Q: Write a lot.\nA:", fitted);
+            assertTrue(split[0].length + split[1].length <= 1024);
+            assertTrue(split[1].length > 1000, "keeps as much of the response as fits: " + split[1].length);
+        }
+    }
+
+    @Test
     void cliFilterWithARealModelWritesKeptSetReportAndUsesTheCacheOnRerun(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("d.jsonl");
         MitigationData.write(data, data());

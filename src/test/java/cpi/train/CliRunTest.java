@@ -165,6 +165,9 @@ class CliRunTest {
                 "--dataset", cf.toString(), "--template", "plain", "--into", sweep.toString(), "--attention-items", "0",
                 "--quiet");
         assertTrue(st.contains("identical weights"), st);
+        // Like every long command, the sweep ends with its HTML report and prints the path.
+        assertTrue(java.nio.file.Files.isRegularFile(sweep.resolve("report").resolve("index.html")), st);
+        assertTrue(st.contains("report: "), st);
         List<TrajectoryRecord> sr = new TrajectoryStore(sweep).read();
         assertEquals(List.of(2L, 4L, 5L), sr.stream().filter(r -> r.metric().equals("counterfactual_accuracy"))
                 .map(TrajectoryRecord::step).toList());
