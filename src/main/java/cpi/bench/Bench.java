@@ -76,6 +76,7 @@ public final class Bench {
         FIGURES.put("demo_quick_seconds", EndToEndFigures::demoQuick);
         FIGURES.put("memory_rss_growth_pct", TrainFigures::memory);
         FIGURES.put("trajectory_speedup", EndToEndFigures::trajectorySpeedup);
+        FIGURES.put("trajectory_speedup_demo", TrajectoryFigure::runDemo);
     }
 
     private Bench() {}

@@ -2,6 +2,7 @@ package cpi.bench;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import cpi.demo.DemoConfig;
 import cpi.model.Checkpoints;
 import cpi.model.HfTokenizer;
 import cpi.model.ModelConfig;
@@ -10,12 +11,15 @@ import cpi.train.Finetune;
 import cpi.train.FinetuneConfig;
 import cpi.train.TrainMode;
 import cpi.util.AtomicFiles;
+import cpi.world.World;
+import cpi.world.WorldFiles;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -37,9 +41,6 @@ final class TrajectoryFigure {
         if (tok == null || alpaca == null || !Files.isRegularFile(alpaca)) {
             return Figure.missing(name, "x", "needs ../shared/models/fake_gpt2 and ../shared/data/alpaca-5000");
         }
-        int steps = c.options().quick() ? 6 : 20;
-        int every = c.options().quick() ? 3 : 5;
-        int limit = c.options().quick() ? 8 : 32;
         Path work = Files.createTempDirectory("cpi-bench-trajectory-");
         try {
             Path model = work.resolve("model");
@@ -51,44 +52,110 @@ final class TrajectoryFigure {
                     Checkpoints.save(t, hf, model, DataType.FLOAT32);
                 }
             }
-            java.util.function.Function<Path, FinetuneConfig> base = out -> FinetuneConfig
-                    .defaults(model, alpaca.toString(), out)
-                    .withTrain(TrainMode.FULL).withBatch(4, 2048, 256).withReport(false)
-                    .withHeldout(0.0, 0, 0).withRetention(0, "none").withLogEvery(1000);
-            String template = base.apply(work).template();
-
-            long t0 = System.nanoTime();
-            Finetune.run(base.apply(work.resolve("inloop")).withSteps(steps, 0, every)
-                    .withEval(List.of("cf_world_facts"), "logprob", limit, null), null, Finetune.QUIET);
-            double inLoop = (System.nanoTime() - t0) / 1e9;
-
-            long t1 = System.nanoTime();
-            Path run = work.resolve("pipeline");
-            Finetune.run(base.apply(run).withSteps(steps, every, 0).withEval(List.of(), "logprob", limit, null),
-                    null, Finetune.QUIET);
-            List<Path> ckpts = new ArrayList<>();
-            try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
-                s.filter(p -> p.getFileName().toString().startsWith("step-")).sorted().forEach(ckpts::add);
-            }
-            // The in-loop run also evaluates the base model at step 0: so does the pipeline.
-            ckpts.add(0, model);
-            for (Path ck : ckpts) {
-                freshEval(ck, template, limit, work.resolve("eval-" + ck.getFileName()));
-            }
-            double pipeline = (System.nanoTime() - t1) / 1e9;
-            return Figure.ok(name, pipeline / inLoop, "x", String.format(Locale.ROOT,
-                    "in-loop %.1f s vs save + fresh `cpi eval` per checkpoint %.1f s (%d steps, eval every %d, %d evals of %d items)",
-                    inLoop, pipeline, steps, every, ckpts.size(), limit));
+            return measure(c, name, work, model, alpaca.toString(), "cf_world_facts", "logprob", 4, 256, null);
         } finally {
             AtomicFiles.deleteRecursively(work);
         }
     }
 
-    private static void freshEval(Path model, String template, int limit, Path out) throws Exception {
+    /**
+     * The same comparison on the demo's own setting: the synthetic world (word-level tokenizer, a few
+     * hundred words), a random model of the demo's shape (gpt2, d 64, 3 layers, 4 heads, 128 positions), its
+     * IFT data, batch 32, and its counterfactual eval file scored with the logprob scorer.
+     */
+    static Figure runDemo(Bench.Ctx c) throws Exception {
+        String name = "trajectory_speedup_demo";
+        Path work = Files.createTempDirectory("cpi-bench-trajectory-demo-");
+        try {
+            DemoConfig dc = DemoConfig.of(true, 1L);
+            World world = World.generate(dc.world());
+            Map<String, Path> files = WorldFiles.write(world, work.resolve("world"));
+            Path model = work.resolve("model");
+            try (NDManager m = c.manager.newSubManager(); HfTokenizer tok = HfTokenizer.load(work.resolve("world"))) {
+                ModelConfig mc = ModelConfig.gpt2(tok.vocabSize(), dc.hidden(), dc.layers(), dc.heads(), dc.maxPositions())
+                        .withTokens(tok.bosId().orElseThrow(), tok.eosId().isPresent() ? tok.eosId().getAsInt() : null);
+                try (Transformer t = Transformer.random(mc, 0L, m)) {
+                    Checkpoints.save(t, tok, model, DataType.FLOAT32);
+                }
+            }
+            return measure(c, name, work, model, files.get(WorldFiles.IFT).toString(),
+                    files.get(WorldFiles.EVAL_CF).toString(), "logprob", dc.iftBatch(), dc.maxPositions(), dc.template());
+        } finally {
+            AtomicFiles.deleteRecursively(work);
+        }
+    }
+
+    private static Figure measure(Bench.Ctx c, String name, Path work, Path model, String trainData, String evalData,
+                                  String scorer, int batch, int maxSeq, String templateOrNull) throws Exception {
+        int steps = c.options().quick() ? 6 : 20;
+        int every = c.options().quick() ? 3 : 5;
+        int limit = c.options().quick() ? 8 : 32;
+        java.util.function.Function<Path, FinetuneConfig> base = out -> {
+            FinetuneConfig f = FinetuneConfig.defaults(model, trainData, out)
+                    .withTrain(TrainMode.FULL).withBatch(batch, 1 << 14, maxSeq).withReport(false)
+                    .withHeldout(0.0, 0, 0).withRetention(0, "none").withLogEvery(1000);
+            return templateOrNull == null ? f : f.withTemplate(templateOrNull);
+        };
+        String template = base.apply(work).template();
+
+        // Where the in-loop time goes: steps (between callbacks) vs evaluations (the last step's callback to
+        // the eval callback; step 0's evaluation from onStart).
+        double[] split = new double[3]; // last mark (ns), step seconds, eval seconds
+        Finetune.Listener timer = new Finetune.Listener() {
+            @Override
+            public void onStart(FinetuneConfig cfg, long startStep, long totalSteps) {
+                split[0] = System.nanoTime();
+            }
+
+            @Override
+            public void onStep(cpi.train.StepResult r, double epoch) {
+                long now = System.nanoTime();
+                split[1] += (now - split[0]) / 1e9;
+                split[0] = now;
+            }
+
+            @Override
+            public void onEval(long step, List<cpi.experiment.TrajectoryRecord> records) {
+                long now = System.nanoTime();
+                split[2] += (now - split[0]) / 1e9;
+                split[0] = now;
+            }
+        };
+        long t0 = System.nanoTime();
+        Finetune.run(base.apply(work.resolve("inloop")).withSteps(steps, 0, every)
+                .withEval(List.of(evalData), scorer, limit, null), null, timer);
+        double inLoop = (System.nanoTime() - t0) / 1e9;
+
+        long t1 = System.nanoTime();
+        Path run = work.resolve("pipeline");
+        Finetune.run(base.apply(run).withSteps(steps, every, 0).withEval(List.of(), scorer, limit, null),
+                null, Finetune.QUIET);
+        double train = (System.nanoTime() - t1) / 1e9;
+        List<Path> ckpts = new ArrayList<>();
+        try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
+            s.filter(p -> p.getFileName().toString().startsWith("step-")).sorted().forEach(ckpts::add);
+        }
+        // The in-loop run also evaluates the base model at step 0: so does the pipeline.
+        ckpts.add(0, model);
+        for (Path ck : ckpts) {
+            freshEval(ck, evalData, scorer, template, limit, work.resolve("eval-" + ck.getFileName()));
+        }
+        double pipeline = (System.nanoTime() - t1) / 1e9;
+        int evals = ckpts.size();
+        return Figure.ok(name, pipeline / inLoop, "x", String.format(Locale.ROOT,
+                "in-loop %.1f s (steps %.1f s, %d evals %.1f s = %.2f s each) vs pipeline %.1f s (finetune + saves "
+                        + "%.1f s, %d fresh `cpi eval` %.1f s = %.2f s each); per-eval speed-up %.1fx; %d steps, eval "
+                        + "every %d, %d items, %s",
+                inLoop, split[1], evals, split[2], split[2] / evals, pipeline, train, evals, pipeline - train,
+                (pipeline - train) / evals, (pipeline - train) / split[2], steps, every, limit, scorer));
+    }
+
+    private static void freshEval(Path model, String dataset, String scorer, String template, int limit, Path out)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(java, "-Xss8m", "-Dai.djl.offline=true", "-Djava.awt.headless=true",
                 "-cp", System.getProperty("java.class.path"), "cpi.cli.Main", "eval", "--model", model.toString(),
-                "--dataset", "cf_world_facts", "--scorer", "logprob", "--template", template,
+                "--dataset", dataset, "--scorer", scorer, "--template", template,
                 "--limit", Integer.toString(limit), "--out", out.toString(), "--quiet");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(new File(out + ".log"))).start();

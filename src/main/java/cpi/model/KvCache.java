@@ -60,6 +60,33 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
+    /**
+     * A new cache (owned by a sub-manager of {@code parent}) whose row r is this cache's row rows[r], for
+     * every layer: one prompt run once into the cache can then be continued several ways (prefix reuse).
+     * This cache is left unchanged.
+     */
+    public KvCache select(long[] rows, NDManager parent) {
+        KvCache out = new KvCache(keys.length, rows.length, parent);
+        out.length = length;
+        if (length == 0) {
+            return out;
+        }
+        try (NDManager tmp = parent.newSubManager()) {
+            NDArray idx = tmp.create(rows);
+            for (int l = 0; l < keys.length; l++) {
+                out.keys[l] = pick(keys[l], idx, out.manager);
+                out.values[l] = pick(values[l], idx, out.manager);
+            }
+        }
+        return out;
+    }
+
+    private static NDArray pick(NDArray a, NDArray idx, NDManager owner) {
+        NDArray r = a.get(new ai.djl.ndarray.index.NDIndex("{}", idx));
+        r.attach(owner);
+        return r;
+    }
+
     void advance(int steps) {
         length += steps;
     }

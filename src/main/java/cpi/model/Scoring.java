@@ -61,14 +61,32 @@ public final class Scoring {
             promptLen[i] = fp.length;
             todo.add(i);
         }
-        // Length buckets: longest first, so the first batch shows the peak memory right away.
-        todo.sort(Comparator.comparingInt((Integer i) -> seqs[i].length).reversed());
+        // Buckets: longest prompts first (the first batch shows the peak memory right away), items with the
+        // same prompt next to each other so a bucket runs each distinct prompt once (see scoreBatch).
+        java.util.Map<String, Integer> group = new java.util.HashMap<>();
+        int[] groupOf = new int[n];
+        for (int i : todo) {
+            groupOf[i] = group.computeIfAbsent(Arrays.toString(Arrays.copyOf(seqs[i], promptLen[i])), k -> group.size());
+        }
+        todo.sort(Comparator.comparingInt((Integer i) -> -promptLen[i]).thenComparingInt(i -> groupOf[i])
+                .thenComparingInt(i -> -seqs[i].length));
         int start = 0;
         while (start < todo.size()) {
-            int longest = seqs[todo.get(start)].length;
-            int rows = Math.max(1, maxBatchTokens / longest);
-            int end = Math.min(todo.size(), start + rows);
-            scoreBatch(model, todo.subList(start, end), seqs, promptLen, result);
+            int wp = 0;
+            int wc = 0;
+            int end = start;
+            while (end < todo.size()) {
+                int i = todo.get(end);
+                int p = Math.max(wp, promptLen[i]);
+                int c = Math.max(wc, seqs[i].length - promptLen[i]);
+                if (end > start && (long) (end - start + 1) * (p + c) > maxBatchTokens) {
+                    break;
+                }
+                wp = p;
+                wc = c;
+                end++;
+            }
+            scoreBatch(model, todo.subList(start, end), seqs, promptLen, groupOf, result);
             start = end;
         }
         return result;
@@ -93,15 +111,23 @@ public final class Scoring {
      * (column j predicts token j+1). Padding is masked in both passes; positions come from the mask.
      */
     private static void scoreBatch(Transformer model, List<Integer> batch, int[][] seqs, int[] promptLen,
-                                   double[][] result) {
+                                   int[] groupOf, double[][] result) {
         int b = batch.size();
+        // Distinct prompts of the bucket: pass 1 runs each once; its cache rows are then repeated per item.
+        java.util.Map<Integer, Integer> rowOfGroup = new java.util.LinkedHashMap<>();
+        long[] rowOf = new long[b];
+        for (int r = 0; r < b; r++) {
+            rowOf[r] = rowOfGroup.computeIfAbsent(groupOf[batch.get(r)], g -> rowOfGroup.size());
+        }
+        int u = rowOfGroup.size();
         int wp = 0;
         int wc = 0;
         for (int i : batch) {
             wp = Math.max(wp, promptLen[i]);
             wc = Math.max(wc, seqs[i].length - promptLen[i]);
         }
-        long[] promptIds = new long[b * wp];
+        long[] promptIds = new long[u * wp];
+        long[] promptMaskIds = new long[u * wp];
         long[] contIds = new long[b * wc];
         long[] mask = new long[b * (wp + wc)];
         long[] firstTarget = new long[b];
@@ -111,8 +137,10 @@ public final class Scoring {
             int p = promptLen[batch.get(r)];
             int c = s.length - p;
             int pad = wp - p;
+            int pr = (int) rowOf[r];
             for (int t = 0; t < p; t++) {
-                promptIds[r * wp + pad + t] = s[t];
+                promptIds[pr * wp + pad + t] = s[t];
+                promptMaskIds[pr * wp + pad + t] = 1;
                 mask[r * (wp + wc) + pad + t] = 1;
             }
             for (int j = 0; j < c; j++) {
@@ -124,16 +152,23 @@ public final class Scoring {
                 restTarget[r * wc + j] = s[p + j + 1];
             }
         }
+        boolean shared = u < b;
         float[] first;
         float[] rest = null;
-        try (NDManager sm = model.manager().newSubManager(); KvCache cache = model.newCache(b, sm)) {
-            NDArray promptMask = sm.create(sliceColumns(mask, b, wp + wc, wp), new Shape(b, wp));
-            NDArray lastLogits = model.forward(sm.create(promptIds, new Shape(b, wp)), promptMask, cache, false, null, true);
-            first = pick(lastLogits.reshape(b, -1), sm.create(firstTarget, new Shape(b, 1)));
+        try (NDManager sm = model.manager().newSubManager(); KvCache cache = model.newCache(u, sm)) {
+            NDArray promptMask = sm.create(promptMaskIds, new Shape(u, wp));
+            NDArray lastLogits = model.forward(sm.create(promptIds, new Shape(u, wp)), promptMask, cache, false, null, true)
+                    .reshape(u, -1);
+            if (shared) {
+                lastLogits = lastLogits.get(new ai.djl.ndarray.index.NDIndex("{}", sm.create(rowOf)));
+            }
+            first = pick(lastLogits, sm.create(firstTarget, new Shape(b, 1)));
             if (wc > 1) {
-                NDArray logits = model.forward(sm.create(contIds, new Shape(b, wc)),
-                        sm.create(mask, new Shape(b, wp + wc)), cache, false, null, false);
-                rest = pick(logits.reshape((long) b * wc, -1), sm.create(restTarget, new Shape((long) b * wc, 1)));
+                try (KvCache rows = shared ? cache.select(rowOf, sm) : null) {
+                    NDArray logits = model.forward(sm.create(contIds, new Shape(b, wc)),
+                            sm.create(mask, new Shape(b, wp + wc)), shared ? rows : cache, false, null, false);
+                    rest = pick(logits.reshape((long) b * wc, -1), sm.create(restTarget, new Shape((long) b * wc, 1)));
+                }
             }
         }
         for (int r = 0; r < b; r++) {
@@ -148,13 +183,5 @@ public final class Scoring {
     /** log_softmax(logits)[row, target[row]] for every row of [N, V] logits. */
     private static float[] pick(NDArray logits, NDArray targets) {
         return logits.logSoftmax(1).gather(targets, 1).toFloatArray();
-    }
-
-    private static long[] sliceColumns(long[] m, int rows, int width, int keep) {
-        long[] out = new long[rows * keep];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(m, r * width, out, r * keep, keep);
-        }
-        return out;
     }
 }
