@@ -107,10 +107,13 @@ def ift_set(w, rng, a):
         if u < a.cc_frac:
             s = rng.choice(w.unk_ift); o = rng.choice(w.ift_objs[r]); kind = "context_critical"
             pool = w.unk_ift
+        elif u < a.cc_frac + a.cb_frac:
+            s = rng.choice(w.known_ift); o = w.facts[(s, r)]; kind = "closed_book"
+            pool = None
         else:
             s = rng.choice(w.known_ift); o = w.facts[(s, r)]; kind = "non_context_critical"
             pool = w.known_ift
-        c = w.ctx(rng, s, r, o, pool, w.ift_objs)
+        c = "" if pool is None else w.ctx(rng, s, r, o, pool, w.ift_objs)
         ex.append(dict(kind=kind, prompt=prompt(c, question(r, s)), answer=o, cb=f"the {r} of {s} is", s=s, r=r))
     return ex
 
@@ -321,6 +324,7 @@ def main():
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--ift_n", type=int, default=2000)
     ap.add_argument("--cc_frac", type=float, default=0.3)
+    ap.add_argument("--cb_frac", type=float, default=0.0)
     ap.add_argument("--steps", type=int, default=1200)
     ap.add_argument("--bs", type=int, default=32)
     ap.add_argument("--lr", type=float, default=1e-4)
