@@ -94,9 +94,11 @@ public final class Scorers {
             }
             if (cf >= 0) {
                 // Both start at the same word (one answer extends the other): the longer match is the mention.
+                // Equal matches mean the two answers are the same text: a non-conflicting item (e.g. a
+                // factual-context capability question), answered correctly on both counts.
                 int cfLen = longestAt(norm, cfAlternatives(item), cf);
                 int parLen = longestAt(norm, Answers.alternatives(item.parametricAnswer()), par);
-                return cfLen == parLen ? Judgement.of(false, false) : Judgement.of(cfLen > parLen, parLen > cfLen);
+                return cfLen == parLen ? Judgement.of(true, true) : Judgement.of(cfLen > parLen, parLen > cfLen);
             }
             return Judgement.of(false, false);
         }

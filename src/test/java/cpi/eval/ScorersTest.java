@@ -63,6 +63,11 @@ class ScorersTest {
         ConflictItem nested = item("Sydney Harbour", "Sydney");
         assertEquals("context", label("first-mention", nested, " Sydney Harbour"), "the longer match wins a tie");
         assertEquals("parametric", label("first-mention", nested, " Sydney."));
+        // A non-conflicting item (capability question with a factual context): both answers are the same
+        // text, so naming it is right on both counts, as with contains.
+        ConflictItem factual = item("hobo", "hobo");
+        assertEquals("both", label("first-mention", factual, " hobo"));
+        assertEquals("other", label("first-mention", factual, " vifa"));
     }
 
     @Test
