@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import cpi.util.Djl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -18,24 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * KV-cached, left-padded, batched generation equals full recomputation without a cache, for every
  * family (the tiny random reference models).
  */
-class GeneratorTest {
-    static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        Djl.engine();
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
-
-    static List<String> families() {
-        return InferenceFixtures.FAMILIES;
-    }
-
+class GeneratorTest extends EngineTestBase {
     private static final List<int[]> PROMPTS = List.of(
             new int[] {5, 17, 3},
             new int[] {1, 40, 41, 42, 43, 44, 45, 46, 47},

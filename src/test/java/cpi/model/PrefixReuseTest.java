@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import cpi.util.Djl;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -17,24 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Shared-prompt scoring (each distinct prompt run once, its KV-cache rows repeated per continuation) gives
  * the same log-probabilities as scoring every item on its own, and KvCache.select repeats rows exactly.
  */
-class PrefixReuseTest {
-    static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        Djl.engine();
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
-
-    static List<String> families() {
-        return InferenceFixtures.FAMILIES;
-    }
-
+class PrefixReuseTest extends EngineTestBase {
     @ParameterizedTest
     @MethodSource("families")
     void sharedPromptsScoreLikeSingleItems(String family) {

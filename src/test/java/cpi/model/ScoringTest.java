@@ -3,32 +3,12 @@ package cpi.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
-import cpi.util.Djl;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Batched, padded, bucketed scoring equals scoring one item at a time and a direct log-softmax. */
-class ScoringTest {
-    static NDManager manager;
-
-    @BeforeAll
-    static void setUp() {
-        Djl.engine();
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void tearDown() {
-        manager.close();
-    }
-
-    static List<String> families() {
-        return InferenceFixtures.FAMILIES;
-    }
-
+class ScoringTest extends EngineTestBase {
     private static final List<int[]> PROMPTS = List.of(
             new int[] {1, 5, 17, 3}, new int[] {1}, new int[] {1, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49},
             new int[] {1, 5, 17, 3}, new int[] {2, 2, 9});
