@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import cpi.util.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,23 +15,8 @@ class InferenceCommandsTest {
     static final String STORIES = "../shared/models/stories260K/stories260K.bin";
     static final String FAKE_GPT2 = "../shared/models/fake_gpt2";
 
-    record Result(int code, String out, String err) {}
-
-    static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Main.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CliRun.Output run(String... args) {
+        return CliRun.cpi(args);
     }
 
     @Test
@@ -43,7 +25,7 @@ class InferenceCommandsTest {
         JsonNode ref = Json.read(Path.of("src/test/resources/reference/stories260K_greedy.json"));
         List<String> expected = new ArrayList<>();
         ref.path("generated_ids").forEach(n -> expected.add(n.asText()));
-        Result r = run("generate", "--model", STORIES, "--prompt-ids", "1", "--max-new-tokens", "80",
+        CliRun.Output r = run("generate", "--model", STORIES, "--prompt-ids", "1", "--max-new-tokens", "80",
                 "--temperature", "0", "--print-ids");
         assertEquals(0, r.code(), r.err());
         assertEquals(String.join(" ", expected), r.out().strip());
@@ -52,7 +34,7 @@ class InferenceCommandsTest {
 
     @Test
     void inspectReportsFamilyParametersDtypeAndFingerprint() {
-        Result r = run("inspect", "--model", "src/test/resources/reference/llama", "--json");
+        CliRun.Output r = run("inspect", "--model", "src/test/resources/reference/llama", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode o = Json.MAPPER.valueToTree(parse(r.out()));
         assertEquals("llama", o.path("family").asText());
@@ -61,7 +43,7 @@ class InferenceCommandsTest {
         assertEquals(96 * 32 * 2 + 2 * perLayer + 32, o.path("parameters").asLong());
         assertEquals("F32", o.path("dtype").asText());
         assertTrue(o.path("fingerprint").asText().matches("sha256:[0-9a-f]{64}"), o.toString());
-        Result f16 = run("inspect", "--model", "src/test/resources/reference/llama_f16");
+        CliRun.Output f16 = run("inspect", "--model", "src/test/resources/reference/llama_f16");
         assertEquals(0, f16.code(), f16.err());
         assertTrue(f16.out().contains("F16"), f16.out());
         assertTrue(f16.out().contains("family:"), f16.out());
@@ -69,7 +51,7 @@ class InferenceCommandsTest {
 
     @Test
     void scorePrintsPerTokenAndSum() {
-        Result r = run("score", "--model", "src/test/resources/reference/gpt2", "--prompt-ids", "1,2,3",
+        CliRun.Output r = run("score", "--model", "src/test/resources/reference/gpt2", "--prompt-ids", "1,2,3",
                 "--continuation-ids", "4 5", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode o = parse(r.out());
@@ -81,11 +63,11 @@ class InferenceCommandsTest {
 
     @Test
     void textPromptsUseTheTokenizer() {
-        Result g = run("generate", "--model", FAKE_GPT2, "--prompt", "Hello world", "--max-new-tokens", "5", "--print-ids",
+        CliRun.Output g = run("generate", "--model", FAKE_GPT2, "--prompt", "Hello world", "--max-new-tokens", "5", "--print-ids",
                 "--ignore-eos");
         assertEquals(0, g.code(), g.err());
         assertEquals(5, g.out().strip().split(" ").length, g.out());
-        Result s = run("score", "--model", FAKE_GPT2, "--prompt", "The capital of France is", "--continuation", " Paris");
+        CliRun.Output s = run("score", "--model", FAKE_GPT2, "--prompt", "The capital of France is", "--continuation", " Paris");
         assertEquals(0, s.code(), s.err());
         assertTrue(s.out().contains("\" Paris\""), s.out());
         assertTrue(s.out().contains("sum logprob"), s.out());
@@ -93,19 +75,19 @@ class InferenceCommandsTest {
 
     @Test
     void userErrorsAreOneLine() {
-        Result noTok = run("generate", "--model", STORIES, "--prompt", "Once upon a time");
+        CliRun.Output noTok = run("generate", "--model", STORIES, "--prompt", "Once upon a time");
         assertEquals(2, noTok.code());
         assertTrue(noTok.err().contains("--prompt-ids"), noTok.err());
-        Result badIds = run("generate", "--model", STORIES, "--prompt-ids", "1,x");
+        CliRun.Output badIds = run("generate", "--model", STORIES, "--prompt-ids", "1,x");
         assertEquals(2, badIds.code());
         assertEquals(1, badIds.err().strip().lines().count(), badIds.err());
-        Result outOfVocab = run("generate", "--model", STORIES, "--prompt-ids", "1,100000");
+        CliRun.Output outOfVocab = run("generate", "--model", STORIES, "--prompt-ids", "1,100000");
         assertEquals(2, outOfVocab.code());
-        Result refuse = run("generate", "--model", STORIES, "--prompt-ids", "1,".repeat(600) + "1",
+        CliRun.Output refuse = run("generate", "--model", STORIES, "--prompt-ids", "1,".repeat(600) + "1",
                 "--context-overflow", "refuse");
         assertEquals(2, refuse.code());
         assertTrue(refuse.err().contains("context"), refuse.err());
-        Result truncate = run("generate", "--model", STORIES, "--prompt-ids", "1,".repeat(600) + "1",
+        CliRun.Output truncate = run("generate", "--model", STORIES, "--prompt-ids", "1,".repeat(600) + "1",
                 "--max-new-tokens", "3", "--print-ids", "--ignore-eos");
         assertEquals(0, truncate.code(), truncate.err());
         assertTrue(truncate.err().contains("warning"), truncate.err());

@@ -1,17 +1,16 @@
 package cpi.cli;
 
+import static cpi.cli.CliRun.cpi;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cpi.cli.CliRun.Output;
 import cpi.experiment.TrajectoryRecord;
 import cpi.experiment.TrajectoryStore;
 import cpi.report.ReportInputs;
 import cpi.util.Json;
-import cpi.util.Progress;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,25 +31,6 @@ class ReportCommandTest {
         new TrajectoryStore(dir).append(rs);
         Json.writeFile(dir.resolve("run.json"), Json.object().put("name", name).put("kind", "finetune"));
         return dir;
-    }
-
-    record Output(int code, String out, String err) {}
-
-    static Output cpi(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Output(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            Progress.setQuiet(false);
-        }
     }
 
     @Test

@@ -1,17 +1,15 @@
 package cpi.eval;
 
+import static cpi.cli.CliRun.cpi;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cpi.cli.Main;
+import cpi.cli.CliRun.Output;
 import cpi.eval.FakeOpenAiServer.Fault;
 import cpi.util.Json;
-import cpi.util.Progress;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,25 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** cpi eval and cpi data validate through the CLI, against the fake server. */
 class EvalCommandTest {
     static final String KEY = "sk-cpi-test-7f3a9c1e5b";
-
-    record Output(int code, String out, String err) {}
-
-    static Output cpi(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Output(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            Progress.setQuiet(false);
-        }
-    }
 
     static List<String> served(FakeOpenAiServer s, Path data, Path out, String... extra) {
         List<String> a = new ArrayList<>(List.of("eval", "--base-url", s.baseUrl(), "--model-name", "fake-model",
@@ -62,10 +41,10 @@ class EvalCommandTest {
             s.fault(4, Fault.HTTP_500, Fault.HTTP_500, Fault.HTTP_500)
                     .fault(9, Fault.HTTP_429).fault(11, Fault.TIMEOUT).fault(13, Fault.RESET).fault(17, Fault.TRUNCATED);
             Output o = cpi(served(s, data, out, "--quiet").toArray(String[]::new));
-            printed.append(o.out).append(o.err);
-            assertEquals(0, o.code, o.err);
-            assertTrue(o.out.contains("cf acc") && o.out.contains("synth"), o.out);
-            assertTrue(o.err.contains("1 item(s) have no result"), o.err);
+            printed.append(o.out()).append(o.err());
+            assertEquals(0, o.code(), o.err());
+            assertTrue(o.out().contains("cf acc") && o.out().contains("synth"), o.out());
+            assertTrue(o.err().contains("1 item(s) have no result"), o.err());
             JsonNode sum = Json.read(out.resolve("summary.json"));
             JsonNode d = sum.path("datasets").path("synth");
             assertEquals(29, d.path("n").asInt());
@@ -88,8 +67,8 @@ class EvalCommandTest {
             // Resume: only the failed item is requested again.
             int before = s.requests.get();
             Output o2 = cpi(served(s, data, out, "--quiet").toArray(String[]::new));
-            printed.append(o2.out).append(o2.err);
-            assertEquals(0, o2.code, o2.err);
+            printed.append(o2.out()).append(o2.err());
+            assertEquals(0, o2.code(), o2.err());
             assertEquals(1, s.requests.get() - before);
             JsonNode d2 = Json.read(out.resolve("summary.json")).path("datasets").path("synth");
             assertEquals(30, d2.path("n").asInt());
@@ -114,7 +93,7 @@ class EvalCommandTest {
             Path out = tmp.resolve(scorer);
             Output o = cpi("eval", "--model", model.toString(), "--dataset", data.toString(), "--scorer", scorer,
                     "--limit", "4", "--max-new-tokens", "4", "--batch-size", "3", "--out", out.toString(), "--quiet");
-            assertEquals(0, o.code, o.err);
+            assertEquals(0, o.code(), o.err());
             JsonNode sum = Json.read(out.resolve("summary.json"));
             assertEquals(4, sum.path("datasets").path("synth").path("n").asInt());
             assertTrue(sum.path("provenance").path("model").asText().startsWith("sha256:"));
@@ -132,17 +111,17 @@ class EvalCommandTest {
                 .put("parametric_answer", "PAR1")) + "\n");
         Output refuse = cpi("eval", "--model", model.toString(), "--dataset", longFile.toString(), "--max-new-tokens",
                 "2", "--context-overflow", "refuse", "--quiet");
-        assertEquals(2, refuse.code, refuse.err);
-        assertTrue(refuse.err.contains("tokens") && refuse.err.contains("--context-overflow"), refuse.err);
+        assertEquals(2, refuse.code(), refuse.err());
+        assertTrue(refuse.err().contains("tokens") && refuse.err().contains("--context-overflow"), refuse.err());
         Output cut = cpi("eval", "--model", model.toString(), "--dataset", longFile.toString(), "--max-new-tokens",
                 "2", "--quiet");
-        assertEquals(0, cut.code, cut.err);
-        assertTrue(cut.err.contains("warning") && cut.err.contains("keeping the last"), cut.err);
+        assertEquals(0, cut.code(), cut.err());
+        assertTrue(cut.err().contains("warning") && cut.err().contains("keeping the last"), cut.err());
 
         Output t = cpi("eval", "--model", model.toString(), "--dataset", data.toString(), "--template", "tokenizer",
                 "--limit", "1", "--quiet");
-        assertEquals(2, t.code);
-        assertTrue(t.err.contains("chat template"), t.err);
+        assertEquals(2, t.code());
+        assertTrue(t.err().contains("chat template"), t.err());
     }
 
     @Test
@@ -151,10 +130,10 @@ class EvalCommandTest {
         try (FakeOpenAiServer s = new FakeOpenAiServer()) {
             s.requiredKey = "sk-the-real-one";
             Output o = cpi(served(s, data, tmp.resolve("out"), "--quiet").toArray(String[]::new));
-            assertEquals(2, o.code);
-            assertTrue(o.err.startsWith("cpi: error: ") && o.err.contains("HTTP 401"), o.err);
-            assertEquals(1, o.err.strip().lines().count(), o.err);
-            assertFalse(o.err.contains(KEY));
+            assertEquals(2, o.code());
+            assertTrue(o.err().startsWith("cpi: error: ") && o.err().contains("HTTP 401"), o.err());
+            assertEquals(1, o.err().strip().lines().count(), o.err());
+            assertFalse(o.err().contains(KEY));
         }
     }
 
@@ -164,12 +143,12 @@ class EvalCommandTest {
         Path out = tmp.resolve("out");
         try (FakeOpenAiServer s = new FakeOpenAiServer(); cpi.experiment.RunLock held = cpi.experiment.RunLock.acquire(out)) {
             Output o = cpi(served(s, data, out, "--quiet").toArray(String[]::new));
-            assertEquals(2, o.code);
-            assertTrue(o.err.contains("is being written by another cpi process"), o.err);
+            assertEquals(2, o.code());
+            assertTrue(o.err().contains("is being written by another cpi process"), o.err());
             assertEquals(0, s.requests.get());
         }
         try (FakeOpenAiServer s = new FakeOpenAiServer()) {
-            assertEquals(0, cpi(served(s, data, out, "--quiet").toArray(String[]::new)).code, "released");
+            assertEquals(0, cpi(served(s, data, out, "--quiet").toArray(String[]::new)).code(), "released");
         }
     }
 
@@ -177,22 +156,22 @@ class EvalCommandTest {
     void badNamesAreOneLineErrorsListingKnownOnes(@TempDir Path tmp) throws Exception {
         Path data = Synthetic.writeJsonl(tmp.resolve("synth.jsonl"), 3);
         Output o = cpi("eval", "--base-url", "http://127.0.0.1:9/v1", "--model-name", "m", "--dataset", "cf_wrld");
-        assertEquals(2, o.code);
-        assertTrue(o.err.contains("unknown dataset 'cf_wrld' (known: cf_world_facts, cf_capitals"), o.err);
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("unknown dataset 'cf_wrld' (known: cf_world_facts, cf_capitals"), o.err());
         o = cpi("eval", "--base-url", "http://127.0.0.1:9/v1", "--model-name", "m", "--dataset", data.toString(),
                 "--template", "vicuna");
-        assertEquals(2, o.code);
-        assertTrue(o.err.contains("unknown template 'vicuna' (known: plain, alpaca"), o.err);
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("unknown template 'vicuna' (known: plain, alpaca"), o.err());
         o = cpi("eval", "--base-url", "http://127.0.0.1:9/v1", "--model-name", "m", "--dataset", data.toString(),
                 "--scorer", "exact");
-        assertEquals(2, o.code);
-        assertTrue(o.err.contains("unknown scorer 'exact' (known: contains"), o.err);
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("unknown scorer 'exact' (known: contains"), o.err());
         o = cpi("eval", "--model", "m", "--model-name", "x", "--dataset", data.toString());
-        assertEquals(2, o.code);
-        assertTrue(o.err.contains("exclude each other"), o.err);
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("exclude each other"), o.err());
         o = cpi("eval", "--dataset", data.toString(), "--backend", "openai");
-        assertEquals(2, o.code);
-        assertTrue(o.err.contains("--base-url") || o.err.contains("--model-name"), o.err);
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("--base-url") || o.err().contains("--model-name"), o.err());
     }
 
     @Test
@@ -203,14 +182,14 @@ class EvalCommandTest {
                 {"question":"Capital of France?","context":"The government moved.","counterfactual_answer":"Lyon","parametric_answer":"Paris"}
                 """);
         Output o = cpi("data", "validate", f.toString());
-        assertEquals(0, o.code, o.err);
-        assertTrue(o.out.contains("non-atomic answer") && o.out.contains("bad-1"), o.out);
-        assertEquals(1, cpi("data", "validate", f.toString(), "--strict").code);
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("non-atomic answer") && o.out().contains("bad-1"), o.out());
+        assertEquals(1, cpi("data", "validate", f.toString(), "--strict").code());
         Path good = Synthetic.writeJsonl(tmp.resolve("good.jsonl"), 5);
-        assertEquals(0, cpi("data", "validate", good.toString(), "--strict").code);
+        assertEquals(0, cpi("data", "validate", good.toString(), "--strict").code());
         Files.writeString(tmp.resolve("broken.jsonl"), "{\"question\": \n");
         Output b = cpi("data", "validate", tmp.resolve("broken.jsonl").toString());
-        assertEquals(2, b.code);
-        assertTrue(b.err.contains("broken.jsonl:1: malformed JSON"), b.err);
+        assertEquals(2, b.code());
+        assertTrue(b.err().contains("broken.jsonl:1: malformed JSON"), b.err());
     }
 }
