@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cpi.experiment.TrajectoryRecord;
 import cpi.experiment.TrajectoryStore;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,17 +25,9 @@ class TrajectoryCommandTest {
                     cf[i] + 0.05, 300));
         }
         new TrajectoryStore(run).append(rs);
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Main.run("trajectory", run.toString());
-        } finally {
-            System.setOut(old);
-        }
-        String text = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, text);
+        CliRun.Output o = CliRun.cpi("trajectory", run.toString());
+        String text = o.out();
+        assertEquals(0, o.code(), text);
         assertTrue(text.contains("cf_world_facts"), text);
         assertTrue(text.contains("0.800"), text);
         assertTrue(text.contains("yes"), text);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import cpi.cli.CliRun;
 import cpi.cli.Main;
 import cpi.experiment.TrajectoryRecord;
 import cpi.experiment.TrajectoryStore;
@@ -14,9 +15,6 @@ import cpi.model.Transformer;
 import cpi.model.WordTokenizer;
 import cpi.util.Djl;
 import cpi.util.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,16 +72,9 @@ class CliRunTest {
     }
 
     private static String run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            assertEquals(0, code, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
+        CliRun.Output o = CliRun.cpi(args);
+        assertEquals(0, o.code(), o.out() + o.err());
+        return o.out();
     }
 
     /** Ctrl-C (SIGINT) on `cpi finetune`: the step finishes, a checkpoint is saved, run.json says interrupted. */
