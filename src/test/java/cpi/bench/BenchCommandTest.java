@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import cpi.cli.Main;
+import cpi.cli.CliRun;
 import cpi.util.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,18 +17,9 @@ class BenchCommandTest {
     Path dir;
 
     static String run(int expectCode, String... args) {
-        PrintStream old = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(expectCode, Main.run(args));
-        } finally {
-            System.setOut(old);
-            System.setErr(oldErr);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
+        CliRun.Output o = CliRun.cpi(args);
+        assertEquals(expectCode, o.code());
+        return o.out();
     }
 
     @Test

@@ -1,18 +1,14 @@
 package cpi.mitigate;
 
+import cpi.cli.CliRun;
 import cpi.train.IftExample;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import cpi.cli.Main;
 import cpi.model.LocalTextModel;
 import cpi.util.Json;
-import cpi.util.Progress;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,35 +74,17 @@ class NoContextLossLocalModelTest {
         String[] args = {"data", "filter", "--data", data.toString(), "--by", "no-context-loss", "--model",
             MODEL.toString(), "--drop-fraction", "0.5", "--out", tmp.resolve("kept.jsonl").toString(), "--cache-dir",
             cache.toString(), "-q"};
-        String[] first = cpi(args);
-        assertEquals("0", first[0], first[2]);
+        CliRun.Output first = CliRun.cpi(args);
+        assertEquals(0, first.code(), first.err());
         assertEquals(6, MitigationData.read(tmp.resolve("kept.jsonl")).size());
         JsonNode rep = Json.read(tmp.resolve("kept.report/filter-report.json"));
         assertTrue(rep.path("provenance").path("model").asText().startsWith("sha256:"));
         assertEquals("plain", rep.path("provenance").path("template").asText());
         assertTrue(Files.exists(tmp.resolve("kept.report/scores.png")));
         String keptFirst = Files.readString(tmp.resolve("kept.jsonl"));
-        String[] second = cpi(args);
-        assertEquals("0", second[0], second[2]);
-        assertTrue(second[2].contains("scores: from cache"), second[2]);
+        CliRun.Output second = CliRun.cpi(args);
+        assertEquals(0, second.code(), second.err());
+        assertTrue(second.err().contains("scores: from cache"), second.err());
         assertEquals(keptFirst, Files.readString(tmp.resolve("kept.jsonl")));
-    }
-
-    static String[] cpi(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8),
-                err.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            Progress.setQuiet(false);
-        }
     }
 }
