@@ -152,6 +152,8 @@ public final class Demo {
                 .withBatch(cfg.iftBatch(), 1 << 14, cfg.maxPositions())
                 .withTemplate(cfg.template())
                 .withEval(List.of(cfFile.toString()), cfg.scorer(), 0, capFile.toString())
+                // answers are one word then eos: a few new tokens suffice, and big batches keep evaluation cheap
+                .withEvalGeneration(64, 4)
                 .withRegularization(0.0, 1.0, 0.0)
                 .withSeed(cfg.world().seed())
                 .withRetention(1, "none")

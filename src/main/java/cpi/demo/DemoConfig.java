@@ -25,10 +25,10 @@ public record DemoConfig(boolean quick, WorldConfig world, int hidden, int layer
     public static DemoConfig of(boolean quick, long seed) {
         WorldConfig w = WorldConfig.defaults(seed);
         if (quick) {
-            return new DemoConfig(true, w.withPretrainDocs(12_000), 64, 3, 4, 128, 1500, 32, 5e-3,
-                    400, 32, 3e-4, 50, 0.4, 0.3, 1.0, "plain", "first-mention");
+            return new DemoConfig(true, w, 128, 3, 4, 128, 2000, 32, 3e-3, 500, 32, 3e-4, 50, 0.6, 0.3, 1.0,
+                    "plain", "first-mention");
         }
-        return new DemoConfig(false, w, 64, 3, 4, 128, 3000, 32, 5e-3, 800, 32, 3e-4, 50, 0.4, 0.3, 1.0,
+        return new DemoConfig(false, w, 128, 3, 4, 128, 2000, 32, 3e-3, 500, 32, 3e-4, 50, 0.6, 0.3, 1.0,
                 "plain", "first-mention");
     }
 
