@@ -69,8 +69,9 @@ public final class Demo {
         long tf = System.nanoTime();
         data.put(Variant.BASELINE, files.get(WorldFiles.IFT));
         data.put(Variant.FILTERED, VariantData.filtered(pre.modelDir(), files.get(WorldFiles.IFT),
-                dataDir.resolve("ift_filtered.jsonl"), cfg.filterDrop(), filterInfo));
-        log.printf("filter: dropped %d of %d examples by no-context loss (statement form); of the dropped, %d "
+                dataDir.resolve("ift_filtered.jsonl"), cfg.filterMaxLoss(), filterInfo));
+        log.printf("filter: dropped %d of %d examples whose answer the base model already predicts without the "
+                        + "context (no-context loss < ln 2, statement form); of the dropped, %d "
                         + "non-context-critical, %d context-critical%n", filterInfo.path("dropped").asInt(),
                 filterInfo.path("total").asInt(), filterInfo.path("dropped_non_context_critical").asInt(),
                 filterInfo.path("dropped_context_critical").asInt());
