@@ -287,7 +287,8 @@ def finetune(base, w, a, exs, cf, cap, mode, seed):
         params = [p for n, p in m.named_parameters() if re.search(r"\.(q|k)\.", n)]
     else:
         params = list(m.parameters())
-    opt = torch.optim.AdamW(params, lr=a.lr if mode != "qk" else a.lr * a.qk_lr_mult, weight_decay=0.0)
+    base_lr = a.lr if mode != "qk" else a.lr * a.qk_lr_mult
+    opt = torch.optim.AdamW(params, lr=base_lr, weight_decay=0.0)
     rng = random.Random(seed + 3)
     seqs, tgt = batch_examples(w, exs)
     order = []
@@ -297,6 +298,8 @@ def finetune(base, w, a, exs, cf, cap, mode, seed):
         if len(order) < a.bs:
             o = list(range(len(exs))); rng.shuffle(o); order += o
         idx, order = order[:a.bs], order[a.bs:]
+        if a.sched == "linear":
+            for g in opt.param_groups: g["lr"] = base_lr * min(1.0, step / max(1, a.warmup)) * (1 - (step - 1) / a.steps)
         x = pad([seqs[i] for i in idx])
         logits = m(x)
         rows = torch.tensor([b for b, i in enumerate(idx) for _ in tgt[i]])
@@ -344,6 +347,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--n_distract", type=int, default=1)
     ap.add_argument("--cf_per_fact", type=int, default=1)
+    ap.add_argument("--sched", default="constant")
+    ap.add_argument("--warmup", type=int, default=15)
     ap.add_argument("--same_rel", type=float, default=0.25)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)

@@ -148,7 +148,7 @@ public final class Demo {
                 .withName("demo-" + v.id())
                 .withTrain(v == Variant.QK_ONLY ? TrainMode.QK : TrainMode.FULL)
                 .withLr(lr)
-                .withSchedule("constant", 0.0)
+                .withSchedule("linear", 0.03)
                 .withSteps(cfg.iftSteps(), cfg.iftSteps(), cfg.evalEvery())
                 .withBatch(cfg.iftBatch(), 1 << 14, cfg.maxPositions())
                 .withTemplate(cfg.template())

@@ -11,7 +11,8 @@ import cpi.world.WorldConfig;
  * @param hidden GPT-2 width; layers, heads likewise
  * @param pretrainSteps optimizer steps of pretraining (batch pretrainBatch documents)
  * @param pretrainLr peak learning rate (warmup then cosine decay to a tenth)
- * @param iftSteps finetuning steps per variant; iftBatch examples per step; iftLr constant
+ * @param iftSteps finetuning steps per variant; iftBatch examples per step; iftLr peak learning rate
+ *        (3% warmup, then linear decay to zero, as open-instruct finetunes)
  * @param evalEvery in-loop evaluation period (steps)
  * @param filterMaxLoss the no-context-loss filter drops examples whose answer loss without context is below
  *        this (nats; ln 2: the pretrained model already gives the answer probability above one half)
@@ -28,10 +29,10 @@ public record DemoConfig(boolean quick, WorldConfig world, int hidden, int layer
     public static DemoConfig of(boolean quick, long seed) {
         WorldConfig w = WorldConfig.defaults(seed);
         if (quick) {
-            return new DemoConfig(true, w, 128, 3, 4, 128, 2000, 32, 3e-3, 500, 32, 3e-4, 50, LN2, 0.3, 1.0,
+            return new DemoConfig(true, w, 128, 3, 4, 128, 2000, 32, 3e-3, 300, 32, 5e-4, 30, LN2, 0.3, 1.0,
                     "plain", "first-mention");
         }
-        return new DemoConfig(false, w, 128, 3, 4, 128, 2000, 32, 3e-3, 500, 32, 3e-4, 50, LN2, 0.3, 1.0,
+        return new DemoConfig(false, w, 128, 3, 4, 128, 2000, 32, 3e-3, 500, 32, 5e-4, 50, LN2, 0.3, 1.0,
                 "plain", "first-mention");
     }
 
