@@ -417,11 +417,23 @@ public final class Transformer implements AutoCloseable {
         long s = st.s;
         // GQA without copying K/V: the g query heads sharing a kv head are stacked along the time axis.
         NDArray scores = (g == 1 ? q : q.reshape(b, kv, g * t, d)).matMul(k.transpose(0, 1, 3, 2));
-        if (bias != null) {
+        if (bias != null && st.inference) {
+            // In place: at prefill the scores are the biggest temporaries ([b, heads, t, s]).
+            if (g == 1) {
+                scores.addi(bias);
+            } else {
+                NDArray view = scores.reshape(b, kv, g, t, s);
+                view.addi(st.bias5(bias));
+                view.close();
+            }
+        } else if (bias != null) {
             scores = g == 1 ? scores.add(bias) : scores.reshape(b, kv, g, t, s).add(st.bias5(bias))
                     .reshape(b, kv, g * t, s);
         }
         NDArray probs = scores.softmax(-1);
+        if (st.inference) {
+            scores.close(); // its memory is reused by the next allocation instead of growing the heap
+        }
         if (probe != null) {
             probe.onAttention(layer, g == 1 ? probs : probs.reshape(b, nh, t, s));
         }
