@@ -34,6 +34,10 @@ public final class Transformer implements AutoCloseable {
     private final ParamNames names;
     private final ParamNames.Layer[] layers;
     private final Map<String, LinearAdapter> adapters = new HashMap<>();
+    /** Below this many elements the op-by-op tanh GELU is cheaper than a call of {@link FusedGelu}. */
+    private static final long FUSED_GELU_MIN_ELEMENTS = 1 << 14;
+    private volatile FusedGelu fusedGelu;
+    private volatile boolean fusedGeluTried;
     /** Inference-only scalar constants (see {@link #constant}). */
     private final Map<String, NDArray> constants = new java.util.concurrent.ConcurrentHashMap<>();
     private double dropout;
@@ -302,10 +306,10 @@ public final class Transformer implements AutoCloseable {
             st.fused = cache.fused(cfg, params, names);
         }
 
-        if (attentionMask != null && !training
-                && attentionMask.min().toType(DataType.INT64, false).getLong() == 1) {
-            // No padding anywhere (e.g. batch-1 decoding): the mask changes nothing, and dropping it saves
-            // the position and bias ops of this step and, when decoding, one op per block.
+        if (attentionMask != null && attentionMask.min().toType(DataType.INT64, false).getLong() == 1) {
+            // No padding anywhere (e.g. batch-1 decoding, equal-length training rows): the mask changes
+            // nothing, and dropping it saves the position and bias ops of this step (the causal bias is
+            // then [1, 1, T, S] instead of [B, 1, T, S]) and, when decoding, one op per block.
             attentionMask = null;
         }
         NDArray positions;
@@ -475,9 +479,15 @@ public final class Transformer implements AutoCloseable {
                 return Activation.gelu(x);
             }
             case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> {
+                FusedGelu fused = fusedGelu(x);
+                if (fused != null) {
+                    return fused.apply(x);
+                }
                 // 0.5 x (1 + tanh(z)) == x sigmoid(2z), z = sqrt(2/pi) (x + 0.044715 x^3): 6 ops instead of 9
                 double k2 = 2 * Math.sqrt(2.0 / Math.PI);
-                NDArray inner = x.mul(x).mul(st.scalar("gc", (float) (k2 * 0.044715))).add(st.scalar("gk", (float) k2));
+                // square() and the in-place scale/shift: autograd keeps x (not x^2) for them, so this is
+                // legal under a GradientCollector and saves two [B, T, 4h] temporaries and a backward pass.
+                NDArray inner = x.square().muli(st.scalar("gc", (float) (k2 * 0.044715))).addi(st.scalar("gk", (float) k2));
                 return x.mul(Activation.sigmoid(x.mul(inner)));
             }
             case "relu" -> {
@@ -500,6 +510,10 @@ public final class Transformer implements AutoCloseable {
                 return Activation.gelu(x);
             }
             case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> {
+                FusedGelu fused = fusedGelu(x);
+                if (fused != null) {
+                    return fused.apply(x);
+                }
                 double k2 = 2 * Math.sqrt(2.0 / Math.PI);
                 NDArray z = x.square().muli(constant("gc", (float) (k2 * 0.044715))).addi(constant("gk", (float) k2))
                         .muli(x);
@@ -510,6 +524,26 @@ public final class Transformer implements AutoCloseable {
             }
             default -> throw new IllegalStateException("unsupported activation " + cfg.hiddenAct());
         }
+    }
+
+    /**
+     * The engine's fused tanh GELU for tensors big enough that its per-call cost (a TorchScript call, tens
+     * of microseconds) is below the elementwise passes it saves; null for small ones (decoding) or if the
+     * engine cannot load it. Loaded once per model.
+     */
+    private FusedGelu fusedGelu(NDArray x) {
+        if (x.size() < FUSED_GELU_MIN_ELEMENTS) {
+            return null;
+        }
+        if (!fusedGeluTried) {
+            synchronized (this) {
+                if (!fusedGeluTried) {
+                    fusedGelu = FusedGelu.load(manager);
+                    fusedGeluTried = true;
+                }
+            }
+        }
+        return fusedGelu;
     }
 
     /** A scalar constant in the model's manager, created once (inference only; see the class notes on scalars). */
@@ -690,6 +724,9 @@ public final class Transformer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (fusedGelu != null) {
+            fusedGelu.close();
+        }
         manager.close();
     }
 
