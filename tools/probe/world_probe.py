@@ -39,6 +39,7 @@ def tok(text):
 
 class World:
     def __init__(self, seed, a):
+        self.a = a
         rng = random.Random(seed)
         taken = set()
         self.objs = {r: words(rng, a.objects, 2, taken) for r in REL}
@@ -84,8 +85,12 @@ class World:
         return [1] + ids
 
     def ctx(self, rng, s, r, o, pool_subj, pool_obj):
-        d_s = rng.choice([x for x in pool_subj if x != s]); d_r = rng.choice(REL)
-        sents = [fact(rng, r, s, o), fact(rng, d_r, d_s, rng.choice(pool_obj[d_r]))]
+        sents = [fact(rng, r, s, o)]
+        for _ in range(self.a.n_distract):
+            d_s = rng.choice([x for x in pool_subj if x != s])
+            d_r = r if rng.random() < self.a.same_rel else rng.choice(REL)
+            d_o = self.facts.get((d_s, d_r)) or rng.choice(pool_obj[d_r])
+            sents.append(fact(rng, d_r, d_s, d_o))
         rng.shuffle(sents)
         return " ".join(sents)
 
@@ -134,8 +139,9 @@ def eval_sets(w, rng):
     for s in w.known_eval:
         for r in REL:
             true = w.facts[(s, r)]
-            o = rng.choice([x for x in w.eval_objs[r] if x != true])
-            cf.append(dict(prompt=prompt(w.ctx(rng, s, r, o, w.known_eval, w.eval_objs), question(r, s)), cf=o, par=true))
+            others = [x for x in w.eval_objs[r] if x != true]; rng.shuffle(others)
+            for o in others[:w.a.cf_per_fact]:
+                cf.append(dict(prompt=prompt(w.ctx(rng, s, r, o, w.known_eval, w.eval_objs), question(r, s)), cf=o, par=true, s=s, r=r))
             cap.append(dict(prompt=prompt(w.ctx(rng, s, r, true, w.known_eval, w.eval_objs), question(r, s)), cf=true))
     for s in w.unk_eval[:len(w.known_eval)]:
         r = rng.choice(REL); o = rng.choice(w.eval_objs[r])
@@ -212,7 +218,9 @@ def evaluate(model, w, cf, cap):
     par = sum(x == w.id[e["par"]] for x, e in zip(p, cf)) / len(cf)
     p = next_tok(model, w, [e["prompt"] for e in cap])
     capa = sum(x == w.id[e["cf"]] for x, e in zip(p, cap)) / len(cap)
-    return cfa, par, capa
+    p = next_tok(model, w, [prompt("", question(e["r"], e["s"])) for e in cf])
+    qcb = sum(x == w.id[e["par"]] for x, e in zip(p, cf)) / len(cf)
+    return cfa, par, capa, qcb
 
 
 def pretrain(w, a, seed):
@@ -279,7 +287,8 @@ def finetune(base, w, a, exs, cf, cap, mode, seed):
         params = [p for n, p in m.named_parameters() if re.search(r"\.(q|k)\.", n)]
     else:
         params = list(m.parameters())
-    opt = torch.optim.AdamW(params, lr=a.lr if mode != "qk" else a.lr * a.qk_lr_mult, weight_decay=0.0)
+    base_lr = a.lr if mode != "qk" else a.lr * a.qk_lr_mult
+    opt = torch.optim.AdamW(params, lr=base_lr, weight_decay=0.0)
     rng = random.Random(seed + 3)
     seqs, tgt = batch_examples(w, exs)
     order = []
@@ -289,6 +298,8 @@ def finetune(base, w, a, exs, cf, cap, mode, seed):
         if len(order) < a.bs:
             o = list(range(len(exs))); rng.shuffle(o); order += o
         idx, order = order[:a.bs], order[a.bs:]
+        if a.sched == "linear":
+            for g in opt.param_groups: g["lr"] = base_lr * min(1.0, step / max(1, a.warmup)) * (1 - (step - 1) / a.steps)
         x = pad([seqs[i] for i in idx])
         logits = m(x)
         rows = torch.tensor([b for b, i in enumerate(idx) for _ in tgt[i]])
@@ -334,6 +345,11 @@ def main():
     ap.add_argument("--aug", type=float, default=0.3)
     ap.add_argument("--variants", default="baseline,filtered,augmented,qk_only")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--n_distract", type=int, default=1)
+    ap.add_argument("--cf_per_fact", type=int, default=1)
+    ap.add_argument("--sched", default="constant")
+    ap.add_argument("--warmup", type=int, default=15)
+    ap.add_argument("--same_rel", type=float, default=0.25)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     print(json.dumps(vars(a)))
@@ -368,7 +384,7 @@ def main():
         curve, t = finetune(base, w, a, data, cf, cap, mode, a.seed)
         cfs = [c[1] for c in curve]; pk = max(range(len(cfs)), key=lambda i: cfs[i])
         res[v] = dict(start=cfs[0], peak=cfs[pk], peak_step=curve[pk][0], final=cfs[-1], par=curve[-1][2], cap=curve[-1][3], time=t)
-        print(f"{v:10s} {t:5.0f}s " + " ".join(f"{c[0]}:{c[1]:.2f}/{c[2]:.2f}/{c[3]:.2f}" for c in curve), flush=True)
+        print(f"{v:10s} {t:5.0f}s " + " ".join(f"{c[0]}:{c[1]:.2f}/{c[2]:.2f}/{c[3]:.2f}/{c[4]:.2f}" for c in curve), flush=True)
         print(f"  -> start {cfs[0]:.2f} peak {cfs[pk]:.2f}@{curve[pk][0]} final {cfs[-1]:.2f} rise {cfs[pk]-cfs[0]:+.2f} drop {cfs[pk]-cfs[-1]:.2f}", flush=True)
     print(f"TOTAL {time.time()-T0:.0f}s")
     print("RESULT " + json.dumps(dict(closed=closed, copy=copy, res=res)))

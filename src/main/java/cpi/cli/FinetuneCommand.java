@@ -109,6 +109,12 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--eval-limit", defaultValue = "0", description = "Items per conflict dataset per evaluation, 0 = all.")
     int evalLimit;
 
+    @Option(names = "--eval-batch-size", defaultValue = "8", description = "Prompts per batch in the in-loop evaluation (default: ${DEFAULT-VALUE}).")
+    int evalBatchSize;
+
+    @Option(names = "--eval-max-new-tokens", defaultValue = "32", description = "Generation length for generation-based scorers in the in-loop evaluation (default: ${DEFAULT-VALUE}).")
+    int evalMaxNewTokens;
+
     @Option(names = "--capability-data", paramLabel = "NAME|FILE", description = "Conflict-schema file of factual-context questions (its counterfactual answer is the factual one): context-QA accuracy = capability score.")
     String capabilityData;
 
@@ -149,7 +155,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         return new FinetuneConfig(name, model, data, template, TrainMode.parse(train), lr, schedule, warmupRatio, maxSteps,
                 epochs, batchSize, microBatchTokens, maxSeqLen, weightDecay, maxGradNorm, dropout, seed, loraRank,
                 loraAlpha, loraDropout, loraTargets, evalEvery, saveEvery, keepLast, keepBest, evalDatasets, scorer,
-                evalLimit, capabilityData, benchmarks, dataDir, heldoutFraction, heldoutMax, attentionItems, maxFailures, logEvery,
+                evalLimit, evalBatchSize, evalMaxNewTokens, capabilityData, benchmarks, dataDir, heldoutFraction, heldoutMax, attentionItems, maxFailures, logEvery,
                 out, resume, !noReport);
     }
 

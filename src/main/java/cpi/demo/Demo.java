@@ -69,8 +69,9 @@ public final class Demo {
         long tf = System.nanoTime();
         data.put(Variant.BASELINE, files.get(WorldFiles.IFT));
         data.put(Variant.FILTERED, VariantData.filtered(pre.modelDir(), files.get(WorldFiles.IFT),
-                dataDir.resolve("ift_filtered.jsonl"), cfg.filterDrop(), filterInfo));
-        log.printf("filter: dropped %d of %d examples by no-context loss (statement form); of the dropped, %d "
+                dataDir.resolve("ift_filtered.jsonl"), cfg.filterMaxLoss(), filterInfo));
+        log.printf("filter: dropped %d of %d examples whose answer the base model already predicts without the "
+                        + "context (no-context loss < ln 2, statement form); of the dropped, %d "
                         + "non-context-critical, %d context-critical%n", filterInfo.path("dropped").asInt(),
                 filterInfo.path("total").asInt(), filterInfo.path("dropped_non_context_critical").asInt(),
                 filterInfo.path("dropped_context_critical").asInt());
@@ -147,11 +148,13 @@ public final class Demo {
                 .withName("demo-" + v.id())
                 .withTrain(v == Variant.QK_ONLY ? TrainMode.QK : TrainMode.FULL)
                 .withLr(lr)
-                .withSchedule("constant", 0.0)
+                .withSchedule("linear", 0.03)
                 .withSteps(cfg.iftSteps(), cfg.iftSteps(), cfg.evalEvery())
                 .withBatch(cfg.iftBatch(), 1 << 14, cfg.maxPositions())
                 .withTemplate(cfg.template())
                 .withEval(List.of(cfFile.toString()), cfg.scorer(), 0, capFile.toString())
+                // answers are one word then eos: a few new tokens suffice, and big batches keep evaluation cheap
+                .withEvalGeneration(64, 4)
                 .withRegularization(0.0, 1.0, 0.0)
                 .withSeed(cfg.world().seed())
                 .withRetention(1, "none")

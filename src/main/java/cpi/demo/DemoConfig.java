@@ -11,24 +11,28 @@ import cpi.world.WorldConfig;
  * @param hidden GPT-2 width; layers, heads likewise
  * @param pretrainSteps optimizer steps of pretraining (batch pretrainBatch documents)
  * @param pretrainLr peak learning rate (warmup then cosine decay to a tenth)
- * @param iftSteps finetuning steps per variant; iftBatch examples per step; iftLr constant
+ * @param iftSteps finetuning steps per variant; iftBatch examples per step; iftLr peak learning rate
+ *        (3% warmup, then linear decay to zero, as open-instruct finetunes)
  * @param evalEvery in-loop evaluation period (steps)
- * @param filterDrop share of IFT examples the no-context-loss filter drops
+ * @param filterMaxLoss the no-context-loss filter drops examples whose answer loss without context is below
+ *        this (nats; ln 2: the pretrained model already gives the answer probability above one half)
  * @param augmentFraction counterfactual examples added, as a share of the IFT set
  * @param qkLrMultiplier QK-only finetuning trains fewer parameters; its learning rate is iftLr times this
  */
 public record DemoConfig(boolean quick, WorldConfig world, int hidden, int layers, int heads, int maxPositions,
                          int pretrainSteps, int pretrainBatch, double pretrainLr, int iftSteps, int iftBatch,
-                         double iftLr, int evalEvery, double filterDrop, double augmentFraction,
+                         double iftLr, int evalEvery, double filterMaxLoss, double augmentFraction,
                          double qkLrMultiplier, String template, String scorer) {
+
+    static final double LN2 = Math.log(2);
 
     public static DemoConfig of(boolean quick, long seed) {
         WorldConfig w = WorldConfig.defaults(seed);
         if (quick) {
-            return new DemoConfig(true, w.withPretrainDocs(12_000), 64, 3, 4, 128, 1500, 32, 5e-3,
-                    400, 32, 3e-4, 50, 0.4, 0.3, 1.0, "plain", "first-mention");
+            return new DemoConfig(true, w, 128, 3, 4, 128, 2000, 32, 3e-3, 300, 32, 5e-4, 30, LN2, 0.3, 1.0,
+                    "plain", "first-mention");
         }
-        return new DemoConfig(false, w, 64, 3, 4, 128, 3000, 32, 5e-3, 800, 32, 3e-4, 50, 0.4, 0.3, 1.0,
+        return new DemoConfig(false, w, 128, 3, 4, 128, 2000, 32, 3e-3, 500, 32, 5e-4, 50, LN2, 0.3, 1.0,
                 "plain", "first-mention");
     }
 
@@ -36,13 +40,19 @@ public record DemoConfig(boolean quick, WorldConfig world, int hidden, int layer
     public DemoConfig withSteps(int pretrain, int ift, int eval) {
         return new DemoConfig(quick, world, hidden, layers, heads, maxPositions,
                 pretrain > 0 ? pretrain : pretrainSteps, pretrainBatch, pretrainLr, ift > 0 ? ift : iftSteps, iftBatch,
-                iftLr, eval > 0 ? eval : evalEvery, filterDrop, augmentFraction, qkLrMultiplier, template, scorer);
+                iftLr, eval > 0 ? eval : evalEvery, filterMaxLoss, augmentFraction, qkLrMultiplier, template, scorer);
     }
 
     /** The settings that determine the pretrained model (its cache key). */
     public ObjectNode pretrainKey() {
         ObjectNode o = Json.object();
-        o.set("world", world.toJson());
+        ObjectNode w = world.toJson();
+        // IFT and evaluation knobs do not change the pretraining corpus: keep them out of the cache key
+        for (String ift : new String[] {"iftExamples", "contextCriticalFraction", "closedBookFraction",
+                "sameRelationDistractor", "counterfactualsPerFact"}) {
+            w.remove(ift);
+        }
+        o.set("world", w);
         o.put("family", "gpt2");
         o.put("hidden", hidden);
         o.put("layers", layers);

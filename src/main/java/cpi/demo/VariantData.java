@@ -23,18 +23,22 @@ final class VariantData {
 
     /**
      * Context-critical filtering: the pretrained model scores each example's answer without context in
-     * the statement form it was pretrained on (closed_book_prompt); the lowest-loss share is dropped.
-     * info gets how well the score separated the kinds the world knows.
+     * the statement form it was pretrained on (closed_book_prompt), and every example whose answer it
+     * already predicts without the context (mean loss below maxLoss nats; ln 2 = probability above one
+     * half) is dropped. The threshold uses no labels; info records how the drop split by the kinds the
+     * world knows.
      */
-    static Path filtered(Path modelDir, Path ift, Path outFile, double drop, ObjectNode info) {
+    static Path filtered(Path modelDir, Path ift, Path outFile, double maxLoss, ObjectNode info) {
         Djl.engine();
         var examples = MitigationData.read(ift);
         try (var manager = ai.djl.ndarray.NDManager.newBaseManager()) {
             LoadedModel loaded = ModelLoader.load(modelDir, manager);
-            var filter = new NoContextLossFilter(new LocalTextModel(loaded),
-                    NoContextLossFilter.Options.defaults(drop)
-                            .withField(NoContextLossFilter.ScoreField.CLOSED_BOOK_PROMPT).withBatchSize(256));
-            var result = filter.select(examples);
+            LocalTextModel model = new LocalTextModel(loaded);
+            var options = NoContextLossFilter.Options.defaults(0)
+                    .withField(NoContextLossFilter.ScoreField.CLOSED_BOOK_PROMPT).withBatchSize(256);
+            double[] scores = new NoContextLossFilter(model, options).score(examples);
+            double drop = NoContextLossFilter.shareBelow(scores, maxLoss);
+            var result = new NoContextLossFilter(model, options.withDropFraction(drop)).select(examples, scores);
             int nc = 0;
             int cc = 0;
             for (var e : result.dropped()) {
@@ -47,9 +51,11 @@ final class VariantData {
             info.put("total", result.total());
             info.put("dropped", result.dropped().size());
             info.put("drop_fraction", drop);
+            info.put("max_loss", maxLoss);
             info.put("dropped_non_context_critical", nc);
             info.put("dropped_context_critical", cc);
-            info.put("score", "no-context loss of the answer after closed_book_prompt, pretrained model");
+            info.put("score", "no-context loss of the answer after closed_book_prompt, pretrained model; "
+                    + "dropped when below max_loss");
             try {
                 Files.createDirectories(outFile.getParent());
             } catch (IOException e) {

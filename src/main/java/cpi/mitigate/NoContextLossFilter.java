@@ -71,6 +71,10 @@ public final class NoContextLossFilter implements ExampleSelector {
             return new Options(dropFraction, field, batchSize, template, dir, tokenCounter);
         }
 
+        public Options withDropFraction(double f) {
+            return new Options(f, field, batchSize, template, cacheDir, tokenCounter);
+        }
+
         public Options withField(ScoreField f) {
             return new Options(dropFraction, f, batchSize, template, cacheDir, tokenCounter);
         }
@@ -201,6 +205,19 @@ public final class NoContextLossFilter implements ExampleSelector {
             n++;
         }
         return n;
+    }
+
+    /**
+     * The share of scores strictly below maxLoss: the drop fraction that removes every example whose
+     * answer the model already predicts without the context at that confidence (ln 2 = probability 1/2).
+     * Capped just under 1 because a filter must keep something.
+     */
+    public static double shareBelow(double[] scores, double maxLoss) {
+        if (scores.length == 0) {
+            return 0;
+        }
+        long below = java.util.Arrays.stream(scores).filter(x -> x < maxLoss).count();
+        return Math.min(below, scores.length - 1) / (double) scores.length;
     }
 
     /** floor(n × fraction), guarded against 0.29 × 100 = 28.999…: the exact share asked for, never more. */

@@ -31,8 +31,8 @@ public record FinetuneConfig(String name, Path model, String data, String templa
                              int microBatchTokens, int maxSeqLen, double weightDecay, double maxGradNorm,
                              double dropout, long seed, int loraRank, double loraAlpha, double loraDropout,
                              List<String> loraTargets, int evalEvery, int saveEvery, int keepLast, String keepBest,
-                             List<String> evalDatasets, String scorer, int evalLimit, String capabilityData,
-                             List<String> benchmarks,
+                             List<String> evalDatasets, String scorer, int evalLimit, int evalBatchSize,
+                             int evalMaxNewTokens, String capabilityData, List<String> benchmarks,
                              Path dataDir, double heldoutFraction, int heldoutMax, int attentionItems,
                              int maxConsecutiveFailures, int logEvery, Path out, boolean resume,
                              boolean report) {
@@ -47,6 +47,9 @@ public record FinetuneConfig(String name, Path model, String data, String templa
         if (maxSteps < 0 || (maxSteps == 0 && !(epochs > 0))) {
             throw new cpi.util.UserError("set --max-steps N or --epochs E (both are zero)");
         }
+        if (evalBatchSize < 1 || evalMaxNewTokens < 1) {
+            throw new cpi.util.UserError("--eval-batch-size and --eval-max-new-tokens must be at least 1");
+        }
         if (!(lr > 0)) {
             throw new cpi.util.UserError("--lr must be positive, got " + lr);
         }
@@ -59,7 +62,7 @@ public record FinetuneConfig(String name, Path model, String data, String templa
     public static FinetuneConfig defaults(Path model, String data, Path out) {
         return new FinetuneConfig(null, model, data, "alpaca", TrainMode.LORA, 1e-4, "linear", 0.03, 100, 0, 8, 4096,
                 512, 0.0, 1.0, 0.0, 0, 8, 16, 0.05, List.of("q", "k", "v", "o"), 50, 50, 2, null, List.of(), "logprob",
-                0, null, List.of(), null, 0.02, 200, 32, 5, 1, out, false, true);
+                0, 8, 32, null, List.of(), null, 0.02, 200, 32, 5, 1, out, false, true);
     }
 
     public ObjectNode toJson() {
@@ -115,6 +118,14 @@ public record FinetuneConfig(String name, Path model, String data, String templa
             b.scorer = scorerName;
             b.evalLimit = limit;
             b.capabilityData = capability;
+        });
+    }
+
+    /** Batch size and generation length of the in-loop evaluation (generation-based scorers). */
+    public FinetuneConfig withEvalGeneration(int batch, int maxNewTokens) {
+        return copy(b -> {
+            b.evalBatchSize = batch;
+            b.evalMaxNewTokens = maxNewTokens;
         });
     }
 
@@ -205,7 +216,8 @@ public record FinetuneConfig(String name, Path model, String data, String templa
         double warmupRatio; long maxSteps; double epochs; int batchSize; int microBatchTokens; int maxSeqLen;
         double weightDecay; double maxGradNorm; double dropout; long seed; int loraRank; double loraAlpha;
         double loraDropout; List<String> loraTargets; int evalEvery; int saveEvery; int keepLast; String keepBest;
-        List<String> evalDatasets; String scorer; int evalLimit; String capabilityData; List<String> benchmarks; Path dataDir;
+        List<String> evalDatasets; String scorer; int evalLimit; int evalBatchSize; int evalMaxNewTokens;
+        String capabilityData; List<String> benchmarks; Path dataDir;
         double heldoutFraction; int heldoutMax; int attentionItems; int maxConsecutiveFailures; int logEvery;
         Path out; boolean resume; boolean report;
 
@@ -216,7 +228,8 @@ public record FinetuneConfig(String name, Path model, String data, String templa
             weightDecay = c.weightDecay; maxGradNorm = c.maxGradNorm; dropout = c.dropout; seed = c.seed;
             loraRank = c.loraRank; loraAlpha = c.loraAlpha; loraDropout = c.loraDropout; loraTargets = c.loraTargets;
             evalEvery = c.evalEvery; saveEvery = c.saveEvery; keepLast = c.keepLast; keepBest = c.keepBest;
-            evalDatasets = c.evalDatasets; scorer = c.scorer; evalLimit = c.evalLimit; capabilityData = c.capabilityData;
+            evalDatasets = c.evalDatasets; scorer = c.scorer; evalLimit = c.evalLimit;
+            evalBatchSize = c.evalBatchSize; evalMaxNewTokens = c.evalMaxNewTokens; capabilityData = c.capabilityData;
             benchmarks = c.benchmarks;
             dataDir = c.dataDir; heldoutFraction = c.heldoutFraction; heldoutMax = c.heldoutMax;
             attentionItems = c.attentionItems; maxConsecutiveFailures = c.maxConsecutiveFailures; logEvery = c.logEvery;
@@ -227,7 +240,7 @@ public record FinetuneConfig(String name, Path model, String data, String templa
             return new FinetuneConfig(name, model, data, template, train, lr, schedule, warmupRatio, maxSteps, epochs,
                     batchSize, microBatchTokens, maxSeqLen, weightDecay, maxGradNorm, dropout, seed, loraRank, loraAlpha,
                     loraDropout, loraTargets, evalEvery, saveEvery, keepLast, keepBest, evalDatasets, scorer, evalLimit,
-                    capabilityData, benchmarks, dataDir, heldoutFraction, heldoutMax, attentionItems, maxConsecutiveFailures,
+                    evalBatchSize, evalMaxNewTokens, capabilityData, benchmarks, dataDir, heldoutFraction, heldoutMax, attentionItems, maxConsecutiveFailures,
                     logEvery, out, resume, report);
         }
     }

@@ -84,7 +84,8 @@ public final class InLoopEval {
         // A per-step fingerprint: the weights differ at every step, and the item files say which ones scored.
         LocalTextModel tm = new LocalTextModel(model.transformer(), model.tokenizer(),
                 model.fingerprint() + "@step-" + step);
-        EvalOptions opts = EvalOptions.defaults().withLimit(cfg.evalLimit()).withOutDir(evalDir).withProgress(false)
+        EvalOptions opts = EvalOptions.defaults().withLimit(cfg.evalLimit()).withBatchSize(cfg.evalBatchSize())
+                .withMaxNewTokens(cfg.evalMaxNewTokens()).withOutDir(evalDir).withProgress(false)
                 .withBootstrap(500);
         int maxLen = model.config().maxPositions();
         for (Dataset d : conflict) {

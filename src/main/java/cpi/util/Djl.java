@@ -13,8 +13,12 @@ public final class Djl {
 
     private Djl() {}
 
-    /** ~/.cache/cpi (or $CPI_CACHE): where cpi keeps natives and cached pretrained demo models. */
+    /** ~/.cache/cpi (or -Dcpi.cache, or $CPI_CACHE): where cpi keeps natives and cached pretrained demo models. */
     public static Path cacheDir() {
+        String prop = System.getProperty("cpi.cache");
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop);
+        }
         String env = System.getenv("CPI_CACHE");
         if (env != null && !env.isBlank()) {
             return Path.of(env);

@@ -234,12 +234,14 @@ public final class World {
     /**
      * A context: the sentence stating (subject, relation, object) plus one distractor sentence about
      * another subject of the same pool (a true fact for known subjects, a random one otherwise),
-     * shuffled.
+     * shuffled. With probability sameRelationDistractor the distractor states the asked relation, so
+     * the relation alone does not locate the answer: copying has to match the subject, which keeps
+     * in-context copying less certain than recall of a memorised fact (the theory's delta_M > delta_C).
      */
     private String context(Random rng, String subject, String relation, String object, List<String> pool,
                            Map<String, List<String>> objectPool) {
         String ds = pickOther(rng, pool, subject);
-        String dr = pick(rng, relations);
+        String dr = rng.nextDouble() < config.sameRelationDistractor() ? relation : pick(rng, relations);
         String dobj = fact(ds, dr);
         if (dobj == null) {
             dobj = pick(rng, objectPool.get(dr));
@@ -298,16 +300,23 @@ public final class World {
 
     // ---------------------------------------------------------------- evaluation
 
-    /** Held-out known subjects, every relation, the context stating a different object. */
+    /**
+     * Held-out known subjects, every relation, the context stating a different object; counterfactualsPerFact
+     * items per fact, each with its own counterfactual object.
+     */
     public List<ConflictItem> counterfactualEval() {
         Random rng = stream(5);
         List<ConflictItem> out = new ArrayList<>();
         for (String s : knownEval) {
             for (String r : relations) {
                 String truth = fact(s, r);
-                String o = pickOther(rng, evalObjects.get(r), truth);
-                out.add(new ConflictItem("cf-" + out.size(), "synthetic-world", Phrasing.question(r, s),
-                        context(rng, s, r, o, knownEval, evalObjects), o, truth, List.of(), r));
+                List<String> others = new ArrayList<>(evalObjects.get(r));
+                others.remove(truth);
+                Collections.shuffle(others, rng);
+                for (String o : others.subList(0, Math.min(config.counterfactualsPerFact(), others.size()))) {
+                    out.add(new ConflictItem("cf-" + out.size(), "synthetic-world", Phrasing.question(r, s),
+                            context(rng, s, r, o, knownEval, evalObjects), o, truth, List.of(), r));
+                }
             }
         }
         return out;

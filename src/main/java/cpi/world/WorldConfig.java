@@ -20,11 +20,17 @@ import cpi.util.UserError;
  * @param docTokens maximum tokens per pretraining document (whole sentences, bos not counted)
  * @param contextCriticalFraction share of IFT examples whose answer is only in the context
  * @param closedBookFraction share of IFT examples with no context (recall of a memorised fact)
+ * @param sameRelationDistractor probability that a context's distractor sentence states the asked
+ *        relation (of another subject), so that copying must find the right subject and not just the
+ *        relation; otherwise the distractor's relation is drawn at random
+ * @param counterfactualsPerFact counterfactual evaluation items per held-out known fact (different
+ *        counterfactual objects and contexts): more items, tighter confidence intervals
  */
 public record WorldConfig(long seed, int relations, int objectsPerRelation, int knownSubjects,
                           int unknownSubjects, double heldOutFraction, boolean disjointEvalObjects,
                           double pKnown, int localFacts, int docTokens, int pretrainDocs,
-                          int iftExamples, double contextCriticalFraction, double closedBookFraction) {
+                          int iftExamples, double contextCriticalFraction, double closedBookFraction,
+                          double sameRelationDistractor, int counterfactualsPerFact) {
 
     public WorldConfig {
         require(relations >= 1 && relations <= Phrasing.RELATIONS.size(),
@@ -40,29 +46,33 @@ public record WorldConfig(long seed, int relations, int objectsPerRelation, int 
         require(contextCriticalFraction >= 0 && closedBookFraction >= 0
                 && contextCriticalFraction + closedBookFraction <= 1,
                 "contextCriticalFraction + closedBookFraction must be in [0, 1]");
+        require(sameRelationDistractor >= 0 && sameRelationDistractor <= 1,
+                "sameRelationDistractor must be in [0, 1]");
+        require(counterfactualsPerFact >= 1 && counterfactualsPerFact < objectsPerRelation,
+                "counterfactualsPerFact must be in 1..objectsPerRelation-1");
     }
 
     /** The demo's default world. */
     public static WorldConfig defaults(long seed) {
-        return new WorldConfig(seed, 4, 24, 60, 200, 1.0 / 3, false, 0.35, 2, 48, 24_000, 2000, 0.3, 0.0);
+        return new WorldConfig(seed, 4, 24, 120, 400, 1.0 / 3, false, 0.5, 2, 64, 20_000, 20_000, 0.3, 0.0, 0.5, 3);
     }
 
     public WorldConfig withSeed(long s) {
         return new WorldConfig(s, relations, objectsPerRelation, knownSubjects, unknownSubjects, heldOutFraction,
                 disjointEvalObjects, pKnown, localFacts, docTokens, pretrainDocs, iftExamples,
-                contextCriticalFraction, closedBookFraction);
+                contextCriticalFraction, closedBookFraction, sameRelationDistractor, counterfactualsPerFact);
     }
 
     public WorldConfig withPretrainDocs(int n) {
         return new WorldConfig(seed, relations, objectsPerRelation, knownSubjects, unknownSubjects, heldOutFraction,
                 disjointEvalObjects, pKnown, localFacts, docTokens, n, iftExamples,
-                contextCriticalFraction, closedBookFraction);
+                contextCriticalFraction, closedBookFraction, sameRelationDistractor, counterfactualsPerFact);
     }
 
     public WorldConfig withMixture(int examples, double contextCritical, double closedBook) {
         return new WorldConfig(seed, relations, objectsPerRelation, knownSubjects, unknownSubjects, heldOutFraction,
                 disjointEvalObjects, pKnown, localFacts, docTokens, pretrainDocs, examples,
-                contextCritical, closedBook);
+                contextCritical, closedBook, sameRelationDistractor, counterfactualsPerFact);
     }
 
     public ObjectNode toJson() {

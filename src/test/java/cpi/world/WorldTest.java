@@ -87,14 +87,33 @@ class WorldTest {
     void counterfactualContextDiffersFromMemory() {
         World w = World.generate(small(2));
         List<ConflictItem> cf = w.counterfactualEval();
-        assertEquals(w.knownEvalSubjects().size() * w.relations().size(), cf.size());
+        int k = w.config().counterfactualsPerFact();
+        assertTrue(k > 1, "the default world has several counterfactuals per fact");
+        assertEquals(w.knownEvalSubjects().size() * w.relations().size() * k, cf.size());
+        Set<String> distinct = new HashSet<>();
         for (ConflictItem c : cf) {
+            assertTrue(distinct.add(c.question() + "|" + c.counterfactualAnswer()), "repeated counterfactual " + c);
             assertNotEquals(c.counterfactualAnswer(), c.parametricAnswer());
             String subject = c.question().split(" ")[5];
             String relation = c.question().split(" ")[3];
             assertEquals(w.fact(subject, relation), c.parametricAnswer());
             assertTrue(parse(c.context()).contains(new Fact(subject, relation, c.counterfactualAnswer())),
                     "context states the counterfactual object: " + c);
+        }
+    }
+
+    @Test
+    void sameRelationDistractorSetsTheDistractorsRelation() {
+        WorldConfig d = small(10);
+        World always = World.generate(new WorldConfig(d.seed(), d.relations(), d.objectsPerRelation(),
+                d.knownSubjects(), d.unknownSubjects(), d.heldOutFraction(), false, d.pKnown(), d.localFacts(),
+                d.docTokens(), d.pretrainDocs(), d.iftExamples(), d.contextCriticalFraction(), d.closedBookFraction(),
+                1.0, d.counterfactualsPerFact()));
+        for (ConflictItem c : always.counterfactualEval()) {
+            String relation = c.question().split(" ")[3];
+            for (Fact f : parse(c.context())) {
+                assertEquals(relation, f.relation(), "every context sentence states the asked relation: " + c);
+            }
         }
     }
 
@@ -137,7 +156,8 @@ class WorldTest {
         WorldConfig d = small(5);
         d = new WorldConfig(d.seed(), d.relations(), d.objectsPerRelation(), d.knownSubjects(), d.unknownSubjects(),
                 d.heldOutFraction(), true, d.pKnown(), d.localFacts(), d.docTokens(), d.pretrainDocs(),
-                d.iftExamples(), d.contextCriticalFraction(), d.closedBookFraction());
+                d.iftExamples(), d.contextCriticalFraction(), d.closedBookFraction(), d.sameRelationDistractor(),
+                d.counterfactualsPerFact());
         World w = World.generate(d);
         Set<String> evalAnswers = new HashSet<>();
         for (ConflictItem c : w.counterfactualEval()) {
