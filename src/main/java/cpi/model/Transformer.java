@@ -546,7 +546,10 @@ public final class Transformer implements AutoCloseable {
         return fusedGelu;
     }
 
-    /** A scalar constant in the model's manager, created once (inference only; see the class notes on scalars). */
+    /**
+     * A scalar constant in the model's manager, created once. Inference only: gradient paths use per-forward
+     * scalars in the step's manager (DJL's scalar ops can free temporaries that autograd still needs).
+     */
     private NDArray constant(String key, float value) {
         NDArray c = constants.get(key);
         if (c == null) {
