@@ -91,6 +91,9 @@ public final class Generator {
         try (NDManager gen = model.manager().newSubManager(); KvCache cache = model.newCache(n, gen)) {
             int past = 0;
             long[] next = null;
+            // Greedy: the argmax tensor [n, 1] is the next step's input as is, unless a row finished (then
+            // its input is padding and the ids go host -> engine once).
+            NDArray fed = null;
             int remaining = n;
             for (int step = 0; step < maxNew && remaining > 0; step++) {
                 try (NDManager sm = gen.newSubManager()) {
@@ -99,15 +102,35 @@ public final class Generator {
                     if (step == 0) {
                         input = sm.create(ids, new Shape(n, maxLen));
                         len = maxLen;
+                    } else if (fed != null && remaining == n) {
+                        input = fed;
+                        input.attach(sm);
+                        len = 1;
                     } else {
                         input = sm.create(next, new Shape(n, 1));
                         len = 1;
+                        if (fed != null) {
+                            fed.close();
+                        }
                     }
+                    fed = null;
                     // Without padding the mask carries no information: null lets the model skip building it.
                     NDArray m = padded ? sm.create(sliceMask(mask, n, total, past + len), new Shape(n, past + len)) : null;
                     // lastOnly: the LM head runs on the last position only (it dominates big-vocabulary prefill).
-                    NDArray last = model.forward(input, m, cache, false, null, true).reshape(n, -1);
-                    int[] chosen = choose(last, samplers, done);
+                    NDArray last = model.forward(input, m, cache, false, null, true); // [n, 1, V]
+                    int[] chosen;
+                    if (samplers[0].greedy()) {
+                        // Argmax on the engine side: one int per row crosses to the host.
+                        fed = last.argMax(2); // [n, 1]
+                        long[] am = fed.toLongArray();
+                        chosen = new int[n];
+                        for (int i = 0; i < n; i++) {
+                            chosen[i] = (int) am[i];
+                        }
+                        fed.attach(gen);
+                    } else {
+                        chosen = sample(last.reshape(n, -1), samplers, done);
+                    }
                     past += len;
                     next = new long[n];
                     for (int i = 0; i < n; i++) {
@@ -149,17 +172,10 @@ public final class Generator {
         return m;
     }
 
-    /** Greedy rows take argmax on the tensor side (one int per row crosses to the host), sampled rows copy logits. */
-    private static int[] choose(NDArray lastLogits, Sampler[] samplers, boolean[] done) {
+    /** Sampled rows: the logits [n, V] are copied to the host and each row draws from its own stream. */
+    private static int[] sample(NDArray lastLogits, Sampler[] samplers, boolean[] done) {
         int n = samplers.length;
         int[] chosen = new int[n];
-        if (samplers[0].greedy()) {
-            long[] am = lastLogits.argMax(1).toLongArray();
-            for (int i = 0; i < n; i++) {
-                chosen[i] = (int) am[i];
-            }
-            return chosen;
-        }
         float[] flat = lastLogits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
         int v = flat.length / n;
         for (int i = 0; i < n; i++) {

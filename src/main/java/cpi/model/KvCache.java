@@ -17,6 +17,8 @@ public final class KvCache implements AutoCloseable {
     private final NDArray[] values;
     private final int batch;
     private int length;
+    /** Fused Q/K/V projection for single-token steps, built on first use (see {@link FusedQkv}). */
+    private FusedQkv fused;
 
     KvCache(int layers, int batch, NDManager parent) {
         this.manager = parent.newSubManager();
@@ -85,6 +87,14 @@ public final class KvCache implements AutoCloseable {
         NDArray r = a.get(new ai.djl.ndarray.index.NDIndex("{}", idx));
         r.attach(owner);
         return r;
+    }
+
+    /** This cache's fused projection, built from the model's current weights on first call. */
+    FusedQkv fused(ModelConfig cfg, java.util.Map<String, NDArray> params, ParamNames names) {
+        if (fused == null) {
+            fused = FusedQkv.build(cfg, params, names, manager);
+        }
+        return fused;
     }
 
     void advance(int steps) {

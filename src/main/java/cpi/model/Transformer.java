@@ -34,6 +34,12 @@ public final class Transformer implements AutoCloseable {
     private final ParamNames names;
     private final ParamNames.Layer[] layers;
     private final Map<String, LinearAdapter> adapters = new HashMap<>();
+    /** Below this many elements the op-by-op tanh GELU is cheaper than a call of {@link FusedGelu}. */
+    private static final long FUSED_GELU_MIN_ELEMENTS = 1 << 14;
+    private volatile FusedGelu fusedGelu;
+    private volatile boolean fusedGeluTried;
+    /** Inference-only scalar constants (see {@link #constant}). */
+    private final Map<String, NDArray> constants = new java.util.concurrent.ConcurrentHashMap<>();
     private double dropout;
     /** RoPE tables [maxPos, headDim]: cos, and sin with the rotate_half sign folded in; q's carry 1/sqrt(d). */
     private NDArray cosK;
@@ -291,17 +297,25 @@ public final class Transformer implements AutoCloseable {
                     + " model's " + cfg.maxPositions() + " positions (shorten the prompt or max new tokens)");
         }
         boolean drop = training && dropout > 0;
-        Step st = new Step(m, b, t, s, drop);
+        // Inference (no dropout, no gradient recording): in-place ops are safe. A caller recording
+        // gradients through an eval-mode forward (grad mode on) gets the out-of-place path.
+        Step st = new Step(m, b, t, s, drop, !training && !ai.djl.pytorch.jni.JniUtils.isGradMode());
+        // Single-token steps on a cache (decoding) use one fused Q/K/V projection per layer: at one token
+        // per step the engine calls, not the math, are the cost. Adapters on Q/K/V need the separate path.
+        if (cache != null && st.inference && t == 1 && !qkvAdapted()) {
+            st.fused = cache.fused(cfg, params, names);
+        }
 
-        if (attentionMask != null && !training
-                && attentionMask.min().toType(DataType.INT64, false).getLong() == 1) {
-            // No padding anywhere (e.g. batch-1 decoding): the mask changes nothing, and dropping it saves
-            // the position and bias ops of this step and, when decoding, one op per block.
+        if (attentionMask != null && attentionMask.min().toType(DataType.INT64, false).getLong() == 1) {
+            // No padding anywhere (e.g. batch-1 decoding, equal-length training rows): the mask changes
+            // nothing, and dropping it saves the position and bias ops of this step (the causal bias is
+            // then [1, 1, T, S] instead of [B, 1, T, S]) and, when decoding, one op per block.
             attentionMask = null;
         }
         NDArray positions;
         if (attentionMask == null) {
-            positions = m.arange(past, s, 1, DataType.INT64).reshape(1, t);
+            // [T]: the position embeddings and RoPE rows it selects ([T, D]) broadcast over the batch.
+            positions = m.arange(past, s, 1, DataType.INT64);
         } else {
             NDArray mask64 = attentionMask.toType(DataType.INT64, false);
             positions = mask64.cumSum(1).sub(1).get(new NDIndex().addAllDim().addSliceDim(past, s))
@@ -311,12 +325,15 @@ public final class Transformer implements AutoCloseable {
 
         NDArray x = embedding(inputIds, param(names.embed() + ".weight"));
         if (cfg.family() == Family.GPT2) {
-            x = x.add(embedding(positions, param(names.positions() + ".weight")));
+            x = st.inference ? x.addi(embedding(positions, param(names.positions() + ".weight")))
+                    : x.add(embedding(positions, param(names.positions() + ".weight")));
         }
         if (cfg.rotaryDim() > 0) {
             ensureRope((int) s);
-            st.cosQ = ropeTable(positions, cosQ);
-            st.sinQ = ropeTable(positions, sinQ);
+            if (st.fused == null) { // the fused path folds 1/sqrt(d) into W_q and rotates q and k together
+                st.cosQ = ropeTable(positions, cosQ);
+                st.sinQ = ropeTable(positions, sinQ);
+            }
             st.cosK = ropeTable(positions, cosK);
             st.sinK = ropeTable(positions, sinK);
         }
@@ -334,12 +351,12 @@ public final class Transformer implements AutoCloseable {
             if (cfg.family() == Family.GPT_NEOX && cfg.parallelResidual()) {
                 NDArray a = attention(i, l, norm(x, l.ln1(), st), st, bias, cache, probe, training);
                 NDArray f = mlp(l, norm(x, l.ln2(), st), st, training);
-                x = x.add(st.dropout(a)).add(st.dropout(f));
+                x = st.inference ? x.addi(a).addi(f) : x.add(st.dropout(a)).add(st.dropout(f));
             } else {
                 NDArray a = attention(i, l, norm(x, l.ln1(), st), st, bias, cache, probe, training);
-                x = x.add(st.dropout(a));
+                x = st.inference ? x.addi(a) : x.add(st.dropout(a));
                 NDArray f = mlp(l, norm(x, l.ln2(), st), st, training);
-                x = x.add(st.dropout(f));
+                x = st.inference ? x.addi(f) : x.add(st.dropout(f));
             }
             if (blockManager != null) {
                 x.attach(m);
@@ -366,14 +383,34 @@ public final class Transformer implements AutoCloseable {
         int kv = cfg.numKvHeads();
         int d = cfg.headDim();
         int g = nh / kv;
-        NDArray q = heads(proj(h, l.q(), training), b, t, nh, d);
-        NDArray k = heads(proj(h, l.k(), training), b, t, kv, d);
-        NDArray v = heads(proj(h, l.v(), training), b, t, kv, d);
-        if (cfg.rotaryDim() > 0) {
-            q = rope(q, st.cosQ, st.sinQ); // also scales by 1/sqrt(d)
-            k = rope(k, st.cosK, st.sinK);
+        NDArray q;
+        NDArray k;
+        NDArray v;
+        if (st.fused != null) {
+            // t == 1: [b, 1, (nh + 2kv) d] is [b, nh + 2kv, 1, d] in memory; q arrives scaled by 1/sqrt(d).
+            NDArray qkv = linear(h, st.fused.weight[layer], st.fused.bias[layer]).reshape(b, nh + 2L * kv, 1, d);
+            if (cfg.rotaryDim() > 0) {
+                NDList qkAndV = qkv.split(new long[] {nh + kv}, 1);
+                NDList qk = rope(qkAndV.get(0), st.cosK, st.sinK).split(new long[] {nh}, 1);
+                q = qk.get(0);
+                k = qk.get(1);
+                v = qkAndV.get(1);
+            } else {
+                NDList parts = qkv.split(new long[] {nh, nh + kv}, 1);
+                q = parts.get(0);
+                k = parts.get(1);
+                v = parts.get(2);
+            }
         } else {
-            q = q.mul(st.scale());
+            q = heads(proj(h, l.q(), training), b, t, nh, d);
+            k = heads(proj(h, l.k(), training), b, t, kv, d);
+            v = heads(proj(h, l.v(), training), b, t, kv, d);
+            if (cfg.rotaryDim() > 0) {
+                q = rope(q, st.cosQ, st.sinQ); // also scales by 1/sqrt(d)
+                k = rope(k, st.cosK, st.sinK);
+            } else {
+                q = q.mul(st.scale());
+            }
         }
         NDArray[] kvAll = null;
         if (cache != null) {
@@ -384,11 +421,23 @@ public final class Transformer implements AutoCloseable {
         long s = st.s;
         // GQA without copying K/V: the g query heads sharing a kv head are stacked along the time axis.
         NDArray scores = (g == 1 ? q : q.reshape(b, kv, g * t, d)).matMul(k.transpose(0, 1, 3, 2));
-        if (bias != null) {
+        if (bias != null && st.inference) {
+            // In place: at prefill the scores are the biggest temporaries ([b, heads, t, s]).
+            if (g == 1) {
+                scores.addi(bias);
+            } else {
+                NDArray view = scores.reshape(b, kv, g, t, s);
+                view.addi(st.bias5(bias));
+                view.close();
+            }
+        } else if (bias != null) {
             scores = g == 1 ? scores.add(bias) : scores.reshape(b, kv, g, t, s).add(st.bias5(bias))
                     .reshape(b, kv, g * t, s);
         }
         NDArray probs = scores.softmax(-1);
+        if (st.inference) {
+            scores.close(); // its memory is reused by the next allocation instead of growing the heap
+        }
         if (probe != null) {
             probe.onAttention(layer, g == 1 ? probs : probs.reshape(b, nh, t, s));
         }
@@ -412,13 +461,16 @@ public final class Transformer implements AutoCloseable {
             NDArray gate = proj(h, l.gate(), training);
             NDArray up = proj(h, l.up(), training);
             NDArray act = activation(gate, st);
-            return proj(act.mul(up), l.down(), training);
+            return proj(st.inference ? act.muli(up) : act.mul(up), l.down(), training);
         }
         NDArray up = activation(proj(h, l.up(), training), st);
         return proj(up, l.down(), training);
     }
 
     private NDArray activation(NDArray x, Step st) {
+        if (st.inference) {
+            return activationInPlace(x);
+        }
         switch (cfg.hiddenAct()) {
             case "silu", "swish" -> {
                 return x.mul(Activation.sigmoid(x));
@@ -427,9 +479,15 @@ public final class Transformer implements AutoCloseable {
                 return Activation.gelu(x);
             }
             case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> {
+                FusedGelu fused = fusedGelu(x);
+                if (fused != null) {
+                    return fused.apply(x);
+                }
                 // 0.5 x (1 + tanh(z)) == x sigmoid(2z), z = sqrt(2/pi) (x + 0.044715 x^3): 6 ops instead of 9
                 double k2 = 2 * Math.sqrt(2.0 / Math.PI);
-                NDArray inner = x.mul(x).mul(st.scalar("gc", (float) (k2 * 0.044715))).add(st.scalar("gk", (float) k2));
+                // square() and the in-place scale/shift: autograd keeps x (not x^2) for them, so this is
+                // legal under a GradientCollector and saves two [B, T, 4h] temporaries and a backward pass.
+                NDArray inner = x.square().muli(st.scalar("gc", (float) (k2 * 0.044715))).addi(st.scalar("gk", (float) k2));
                 return x.mul(Activation.sigmoid(x.mul(inner)));
             }
             case "relu" -> {
@@ -439,8 +497,88 @@ public final class Transformer implements AutoCloseable {
         }
     }
 
+    /**
+     * The same functions for inference, computed with in-place ops where possible: no autograd to keep
+     * intermediates for, and each new tensor costs an engine call to create and another to free.
+     */
+    private NDArray activationInPlace(NDArray x) {
+        switch (cfg.hiddenAct()) {
+            case "silu", "swish" -> {
+                return Activation.sigmoid(x).muli(x);
+            }
+            case "gelu" -> {
+                return Activation.gelu(x);
+            }
+            case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> {
+                FusedGelu fused = fusedGelu(x);
+                if (fused != null) {
+                    return fused.apply(x);
+                }
+                double k2 = 2 * Math.sqrt(2.0 / Math.PI);
+                NDArray z = x.square().muli(constant("gc", (float) (k2 * 0.044715))).addi(constant("gk", (float) k2))
+                        .muli(x);
+                return Activation.sigmoid(z).muli(x);
+            }
+            case "relu" -> {
+                return Activation.relu(x);
+            }
+            default -> throw new IllegalStateException("unsupported activation " + cfg.hiddenAct());
+        }
+    }
+
+    /**
+     * The engine's fused tanh GELU for tensors big enough that its per-call cost (a TorchScript call, tens
+     * of microseconds) is below the elementwise passes it saves; null for small ones (decoding) or if the
+     * engine cannot load it. Loaded once per model.
+     */
+    private FusedGelu fusedGelu(NDArray x) {
+        if (x.size() < FUSED_GELU_MIN_ELEMENTS) {
+            return null;
+        }
+        if (!fusedGeluTried) {
+            synchronized (this) {
+                if (!fusedGeluTried) {
+                    fusedGelu = FusedGelu.load(manager);
+                    fusedGeluTried = true;
+                }
+            }
+        }
+        return fusedGelu;
+    }
+
+    /**
+     * A scalar constant in the model's manager, created once. Inference only: gradient paths use per-forward
+     * scalars in the step's manager (DJL's scalar ops can free temporaries that autograd still needs).
+     */
+    private NDArray constant(String key, float value) {
+        NDArray c = constants.get(key);
+        if (c == null) {
+            synchronized (constants) {
+                c = constants.computeIfAbsent(key, k -> manager.create(value));
+            }
+        }
+        return c;
+    }
+
+    private boolean qkvAdapted() {
+        if (adapters.isEmpty()) {
+            return false;
+        }
+        for (ParamNames.Layer l : layers) {
+            if (adapters.containsKey(l.q() + ".weight") || adapters.containsKey(l.k() + ".weight")
+                    || adapters.containsKey(l.v() + ".weight")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private NDArray norm(NDArray x, String module, Step st) {
         NDArray w = param(module + ".weight");
+        if (cfg.family().isLlamaLike() && st.inference) {
+            NDArray rms = x.square().mean(new int[] {-1}, true).addi(constant("eps", (float) cfg.normEps())).sqrt();
+            return x.div(rms).muli(w);
+        }
         if (cfg.family().isLlamaLike()) {
             NDArray var = x.mul(x).mean(new int[] {-1}, true);
             NDArray eps = st.scalar("eps", (float) cfg.normEps());
@@ -529,9 +667,12 @@ public final class Transformer implements AutoCloseable {
         sinQ = manager.create(sinQs, shape);
     }
 
-    /** [B or 1, 1, T, D] rows of a RoPE table at the given positions. */
+    /** Rows of a RoPE table at the given positions: [B, 1, T, D] for [B, T] positions, [T, D] for [T]. */
     private static NDArray ropeTable(NDArray positions, NDArray table) {
         NDArray rows = embedding(positions, table);
+        if (positions.getShape().dimension() == 1) {
+            return rows; // broadcasts over [B, heads, T, D]
+        }
         Shape s = rows.getShape();
         return rows.reshape(s.get(0), 1, s.get(1), s.get(2));
     }
@@ -586,6 +727,9 @@ public final class Transformer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (fusedGelu != null) {
+            fusedGelu.close();
+        }
         manager.close();
     }
 
@@ -596,6 +740,10 @@ public final class Transformer implements AutoCloseable {
         final long t;
         final long s;
         final boolean drop;
+        /** No autograd: in-place ops and cached constants are safe. */
+        final boolean inference;
+        /** Fused Q/K/V projection for this single-token step, or null (see {@link FusedQkv}). */
+        FusedQkv fused;
         /** The manager that owns the current block's temporaries. */
         NDManager current;
         NDArray cosQ;
@@ -604,8 +752,9 @@ public final class Transformer implements AutoCloseable {
         NDArray sinK;
         private final Map<String, NDArray> scalars = new HashMap<>();
 
-        Step(NDManager m, long b, long t, long s, boolean drop) {
+        Step(NDManager m, long b, long t, long s, boolean drop, boolean inference) {
             this.m = m;
+            this.inference = inference;
             this.b = b;
             this.t = t;
             this.s = s;

@@ -43,27 +43,42 @@ public final class AdamW {
         t++;
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = 1 - Math.pow(beta2, t);
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            String name = e.getKey();
-            NDArray p = e.getValue();
-            NDArray g = grads.get(name);
-            if (g == null) {
-                continue;
-            }
-            try (NDManager s = scratch.newSubManager()) {
-                NDArray mi = m.computeIfAbsent(name, k -> manager.zeros(p.getShape()));
-                NDArray vi = v.computeIfAbsent(name, k -> manager.zeros(p.getShape()));
-                // Results belong to the first operand's manager: pin every temporary to s so none leaks
-                // into the long-lived optimizer or model managers.
-                NDArray gs = tmp(g.mul(gradScale), s);
-                mi.muli(beta1).addi(tmp(gs.mul(1 - beta1), s));
-                vi.muli(beta2).addi(tmp(gs.square(), s).muli(1 - beta2));
-                NDArray denom = tmp(vi.div(bc2), s).sqrt().addi(eps);
-                NDArray upd = tmp(tmp(mi.div(bc1), s).div(denom), s);
-                if (weightDecay > 0 && p.getShape().dimension() >= 2) {
-                    upd.addi(tmp(p.mul(weightDecay), s));
+        try (NDManager u = scratch.newSubManager()) {
+            // The update's scalars, made once for all parameters (an op with a Number argument creates and
+            // frees one engine scalar per call). Float32 like the ones the Number overloads make, so the
+            // arithmetic is the same; a scale of exactly 1 (no clipping) is skipped (g * 1 == g).
+            NDArray scale = gradScale == 1.0 ? null : u.create((float) gradScale);
+            NDArray b1 = u.create((float) beta1);
+            NDArray oneMinusB1 = u.create((float) (1 - beta1));
+            NDArray b2 = u.create((float) beta2);
+            NDArray oneMinusB2 = u.create((float) (1 - beta2));
+            NDArray c1 = u.create((float) bc1);
+            NDArray c2 = u.create((float) bc2);
+            NDArray epsilon = u.create((float) eps);
+            NDArray wd = u.create((float) weightDecay);
+            NDArray rate = u.create((float) lr);
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                String name = e.getKey();
+                NDArray p = e.getValue();
+                NDArray g = grads.get(name);
+                if (g == null) {
+                    continue;
                 }
-                p.subi(upd.muli(lr));
+                try (NDManager s = u.newSubManager()) {
+                    NDArray mi = m.computeIfAbsent(name, k -> manager.zeros(p.getShape()));
+                    NDArray vi = v.computeIfAbsent(name, k -> manager.zeros(p.getShape()));
+                    // Results belong to the first operand's manager: pin every temporary to s so none leaks
+                    // into the long-lived optimizer or model managers.
+                    NDArray gs = scale == null ? g : tmp(g.mul(scale), s);
+                    mi.muli(b1).addi(tmp(gs.mul(oneMinusB1), s));
+                    vi.muli(b2).addi(tmp(gs.square(), s).muli(oneMinusB2));
+                    NDArray denom = tmp(tmp(vi.div(c2), s).sqrt(), s).addi(epsilon);
+                    NDArray upd = tmp(tmp(mi.div(c1), s).div(denom), s);
+                    if (weightDecay > 0 && p.getShape().dimension() >= 2) {
+                        upd.addi(tmp(p.mul(wd), s));
+                    }
+                    p.subi(upd.muli(rate));
+                }
             }
         }
     }
