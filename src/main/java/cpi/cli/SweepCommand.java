@@ -79,8 +79,14 @@ public final class SweepCommand implements Callable<Integer> {
                 a.peak(), a.peakStep(), a.finalValue(), a.drop()));
         System.out.println("run: " + into.toAbsolutePath().normalize() + " (cpi trajectory " + into + ")");
         if (!noReport) {
-            Path index = HtmlReport.write(ReportInputs.resolve(List.of(into)), into.resolve("report"));
-            System.out.println("report: " + index.toAbsolutePath().normalize());
+            // The sweep's results are already on disk: a failed report is a warning, not a failed sweep.
+            try {
+                Path index = HtmlReport.write(ReportInputs.resolve(List.of(into)), into.resolve("report"));
+                System.out.println("report: " + index.toAbsolutePath().normalize());
+            } catch (RuntimeException e) {
+                System.err.println("cpi: warning: could not write the HTML report (" + e.getMessage()
+                        + "); run `cpi report " + into + "` to retry");
+            }
         }
         return 0;
     }
