@@ -2,7 +2,14 @@ package cpi.cli;
 
 import cpi.demo.Demo;
 import cpi.demo.DemoConfig;
+import cpi.demo.Variant;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,11 +43,27 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--eval-every", defaultValue = "0", description = "Override the evaluation period (0 = default).")
     int evalEvery;
 
+    @Option(names = "--variants", split = ",", paramLabel = "NAME",
+            description = "Finetune only these variants (default: all of baseline, filtered, augmented, qk_only).")
+    List<String> variants = new ArrayList<>();
+
+    @Option(names = "--world", paramLabel = "KEY=VALUE",
+            description = "Override a world setting, e.g. --world sameRelationDistractor=0.75 (repeatable; names as in OUT/world/world.json).")
+    Map<String, String> world = new LinkedHashMap<>();
+
     @Override
     public Integer call() {
         common.apply();
-        DemoConfig cfg = DemoConfig.of(quick, seed).withSteps(pretrainSteps, iftSteps, evalEvery);
-        Demo.Result r = new Demo(cfg, out, System.err).run();
+        DemoConfig cfg = DemoConfig.of(quick, seed).withSteps(pretrainSteps, iftSteps, evalEvery)
+                .withWorldOverrides(world);
+        Set<Variant> chosen = EnumSet.allOf(Variant.class);
+        if (!variants.isEmpty()) {
+            chosen = EnumSet.noneOf(Variant.class);
+            for (String v : variants) {
+                chosen.add(Variant.parse(v));
+            }
+        }
+        Demo.Result r = new Demo(cfg, out, System.err, chosen).run();
         Demo.printTable(r, System.out);
         System.out.println("summary: " + out.resolve(Demo.SUMMARY));
         if (r.report() != null) {

@@ -24,9 +24,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The demo end to end: generate the world, pretrain (or load the cached model), finetune the four
@@ -42,11 +44,21 @@ public final class Demo {
     private final DemoConfig cfg;
     private final Path out;
     private final PrintStream log;
+    private final Set<Variant> variants;
 
     public Demo(DemoConfig cfg, Path out, PrintStream log) {
+        this(cfg, out, log, EnumSet.allOf(Variant.class));
+    }
+
+    /** A demo that finetunes only the given variants (e.g. the baseline alone while exploring settings). */
+    public Demo(DemoConfig cfg, Path out, PrintStream log, Set<Variant> variants) {
+        if (variants.isEmpty()) {
+            throw new UserError("--variants: name at least one of " + java.util.Arrays.toString(Variant.values()));
+        }
         this.cfg = cfg;
         this.out = out;
         this.log = log;
+        this.variants = EnumSet.copyOf(variants);
     }
 
     public Result run() {
@@ -68,13 +80,15 @@ public final class Demo {
         ObjectNode filterInfo = Json.object();
         long tf = System.nanoTime();
         data.put(Variant.BASELINE, files.get(WorldFiles.IFT));
-        data.put(Variant.FILTERED, VariantData.filtered(pre.modelDir(), files.get(WorldFiles.IFT),
-                dataDir.resolve("ift_filtered.jsonl"), cfg.filterMaxLoss(), filterInfo));
-        log.printf("filter: dropped %d of %d examples whose answer the base model already predicts without the "
-                        + "context (no-context loss < ln 2, statement form); of the dropped, %d "
-                        + "non-context-critical, %d context-critical%n", filterInfo.path("dropped").asInt(),
-                filterInfo.path("total").asInt(), filterInfo.path("dropped_non_context_critical").asInt(),
-                filterInfo.path("dropped_context_critical").asInt());
+        if (variants.contains(Variant.FILTERED)) {
+            data.put(Variant.FILTERED, VariantData.filtered(pre.modelDir(), files.get(WorldFiles.IFT),
+                    dataDir.resolve("ift_filtered.jsonl"), cfg.filterMaxLoss(), filterInfo));
+            log.printf("filter: dropped %d of %d examples whose answer the base model already predicts without the "
+                            + "context (no-context loss < ln 2, statement form); of the dropped, %d "
+                            + "non-context-critical, %d context-critical%n", filterInfo.path("dropped").asInt(),
+                    filterInfo.path("total").asInt(), filterInfo.path("dropped_non_context_critical").asInt(),
+                    filterInfo.path("dropped_context_critical").asInt());
+        }
         data.put(Variant.AUGMENTED, VariantData.augmented(files.get(WorldFiles.IFT), files.get(WorldFiles.AUGMENT),
                 dataDir.resolve("ift_augmented.jsonl"), cfg.augmentFraction(), cfg.world().seed()));
         data.put(Variant.QK_ONLY, files.get(WorldFiles.IFT));
@@ -82,7 +96,7 @@ public final class Demo {
 
         Map<Variant, CurveSummary> curves = new LinkedHashMap<>();
         List<Path> runDirs = new ArrayList<>();
-        for (Variant v : Variant.values()) {
+        for (Variant v : variants) {
             long tv = System.nanoTime();
             Path runDir = out.resolve("runs").resolve(v.id());
             if (Files.exists(runDir)) {
@@ -122,8 +136,12 @@ public final class Demo {
             summary.set(e.getKey().id(), e.getValue().toJson());
         }
         summary.set("filter", filterInfo);
-        summary.put("inversion", inverted(curves.get(Variant.BASELINE)));
-        summary.put("filtered_holds", curves.get(Variant.FILTERED).drop() <= 0.05);
+        if (curves.containsKey(Variant.BASELINE)) {
+            summary.put("inversion", inverted(curves.get(Variant.BASELINE)));
+        }
+        if (curves.containsKey(Variant.FILTERED)) {
+            summary.put("filtered_holds", curves.get(Variant.FILTERED).drop() <= 0.05);
+        }
         summary.put("quick", cfg.quick());
         ObjectNode t = summary.putObject("timings");
         timings.forEach(t::put);
@@ -176,6 +194,9 @@ public final class Demo {
                 p.get("closed_book_accuracy").asDouble(), p.get("copy_accuracy").asDouble());
         t.print(outStream);
         CurveSummary b = r.curves().get(Variant.BASELINE);
+        if (b == null) {
+            return;
+        }
         outStream.printf("baseline: %s (rise %+.2f, then drop %.2f)%n",
                 inverted(b) ? "context-parametric inversion: counterfactual accuracy rose, then fell"
                         : "no inversion at this setting", b.rise(), b.drop());

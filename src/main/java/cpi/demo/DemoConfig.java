@@ -2,7 +2,11 @@ package cpi.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import cpi.util.Json;
+import cpi.util.UserError;
 import cpi.world.WorldConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Every setting of a demo run. {@link #of} gives the tuned defaults (docs/demo.md explains how they were
@@ -41,6 +45,35 @@ public record DemoConfig(boolean quick, WorldConfig world, int hidden, int layer
         return new DemoConfig(quick, world, hidden, layers, heads, maxPositions,
                 pretrain > 0 ? pretrain : pretrainSteps, pretrainBatch, pretrainLr, ift > 0 ? ift : iftSteps, iftBatch,
                 iftLr, eval > 0 ? eval : evalEvery, filterMaxLoss, augmentFraction, qkLrMultiplier, template, scorer);
+    }
+
+    /**
+     * World knobs overridden by name, e.g. {"sameRelationDistractor": "0.75"}: the names and value types
+     * of {@link WorldConfig}'s components (an unknown name or a bad value is a one-line error).
+     */
+    public DemoConfig withWorldOverrides(Map<String, String> overrides) {
+        if (overrides.isEmpty()) {
+            return this;
+        }
+        ObjectNode w = world.toJson();
+        for (var e : overrides.entrySet()) {
+            if (!w.has(e.getKey())) {
+                List<String> names = new ArrayList<>();
+                w.fieldNames().forEachRemaining(names::add);
+                throw new UserError("--world " + e.getKey() + ": unknown world setting (known: "
+                        + String.join(", ", names) + ")");
+            }
+            w.put(e.getKey(), e.getValue());
+        }
+        WorldConfig changed;
+        try {
+            changed = WorldConfig.fromJson(w);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--world: " + overrides + " is not a valid world setting (" + e.getMessage() + ")");
+        }
+        return new DemoConfig(quick, changed, hidden, layers, heads, maxPositions, pretrainSteps, pretrainBatch,
+                pretrainLr, iftSteps, iftBatch, iftLr, evalEvery, filterMaxLoss, augmentFraction, qkLrMultiplier,
+                template, scorer);
     }
 
     /** The settings that determine the pretrained model (its cache key). */

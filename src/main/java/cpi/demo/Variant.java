@@ -22,4 +22,15 @@ public enum Variant {
     public String description() {
         return description;
     }
+
+    /** By id ("qk_only"), case-insensitive; a one-line error lists the ids. */
+    public static Variant parse(String id) {
+        for (Variant v : values()) {
+            if (v.id.equalsIgnoreCase(id.trim())) {
+                return v;
+            }
+        }
+        throw new cpi.util.UserError("--variants: unknown variant '" + id
+                + "' (known: baseline, filtered, augmented, qk_only)");
+    }
 }
