@@ -82,7 +82,7 @@ public record DemoConfig(boolean quick, WorldConfig world, int hidden, int layer
         ObjectNode w = world.toJson();
         // IFT and evaluation knobs do not change the pretraining corpus: keep them out of the cache key
         for (String ift : new String[] {"iftExamples", "contextCriticalFraction", "closedBookFraction",
-                "sameRelationDistractor", "counterfactualsPerFact"}) {
+                "sameRelationDistractor", "distractors", "counterfactualsPerFact"}) {
             w.remove(ift);
         }
         o.set("world", w);

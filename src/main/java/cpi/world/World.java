@@ -232,22 +232,35 @@ public final class World {
     // ---------------------------------------------------------------- contexts
 
     /**
-     * A context: the sentence stating (subject, relation, object) plus one distractor sentence about
-     * another subject of the same pool (a true fact for known subjects, a random one otherwise),
+     * A context: the sentence stating (subject, relation, object) plus {@code distractors} sentences
+     * (one by default) about other subjects of the same pool (a true fact for known subjects, a random one otherwise),
      * shuffled. With probability sameRelationDistractor the distractor states the asked relation, so
      * the relation alone does not locate the answer: copying has to match the subject, which keeps
      * in-context copying less certain than recall of a memorised fact (the theory's delta_M > delta_C).
      */
     private String context(Random rng, String subject, String relation, String object, List<String> pool,
                            Map<String, List<String>> objectPool) {
-        String ds = pickOther(rng, pool, subject);
-        String dr = rng.nextDouble() < config.sameRelationDistractor() ? relation : pick(rng, relations);
-        String dobj = fact(ds, dr);
-        if (dobj == null) {
-            dobj = pick(rng, objectPool.get(dr));
+        // Draw every distractor (a distinct other subject each) before phrasing, so that one distractor
+        // consumes the random stream exactly as the single-distractor worlds always have.
+        List<Fact> distractors = new ArrayList<>();
+        Set<String> used = new LinkedHashSet<>(List.of(subject));
+        for (int i = 0; i < config.distractors(); i++) {
+            String ds;
+            do {
+                ds = pick(rng, pool);
+            } while (used.contains(ds));
+            used.add(ds);
+            String dr = rng.nextDouble() < config.sameRelationDistractor() ? relation : pick(rng, relations);
+            String dobj = fact(ds, dr);
+            if (dobj == null) {
+                dobj = pick(rng, objectPool.get(dr));
+            }
+            distractors.add(new Fact(ds, dr, dobj));
         }
-        List<String> sentences = new ArrayList<>(List.of(Phrasing.fact(rng, relation, subject, object),
-                Phrasing.fact(rng, dr, ds, dobj)));
+        List<String> sentences = new ArrayList<>(List.of(Phrasing.fact(rng, relation, subject, object)));
+        for (Fact d : distractors) {
+            sentences.add(Phrasing.fact(rng, d.relation(), d.subject(), d.object()));
+        }
         Collections.shuffle(sentences, rng);
         return String.join(" ", sentences);
     }

@@ -23,6 +23,7 @@ import cpi.util.UserError;
  * @param sameRelationDistractor probability that a context's distractor sentence states the asked
  *        relation (of another subject), so that copying must find the right subject and not just the
  *        relation; otherwise the distractor's relation is drawn at random
+ * @param distractors distractor sentences per context, each about a different subject of the pool
  * @param counterfactualsPerFact counterfactual evaluation items per held-out known fact (different
  *        counterfactual objects and contexts): more items, tighter confidence intervals
  */
@@ -30,7 +31,7 @@ public record WorldConfig(long seed, int relations, int objectsPerRelation, int 
                           int unknownSubjects, double heldOutFraction, boolean disjointEvalObjects,
                           double pKnown, int localFacts, int docTokens, int pretrainDocs,
                           int iftExamples, double contextCriticalFraction, double closedBookFraction,
-                          double sameRelationDistractor, int counterfactualsPerFact) {
+                          double sameRelationDistractor, int distractors, int counterfactualsPerFact) {
 
     public WorldConfig {
         require(relations >= 1 && relations <= Phrasing.RELATIONS.size(),
@@ -48,31 +49,33 @@ public record WorldConfig(long seed, int relations, int objectsPerRelation, int 
                 "contextCriticalFraction + closedBookFraction must be in [0, 1]");
         require(sameRelationDistractor >= 0 && sameRelationDistractor <= 1,
                 "sameRelationDistractor must be in [0, 1]");
+        require(distractors >= 0 && distractors < Math.min(knownSubjects, unknownSubjects) / 3,
+                "distractors must be in 0..a third of the smaller subject pool");
         require(counterfactualsPerFact >= 1 && counterfactualsPerFact < objectsPerRelation,
                 "counterfactualsPerFact must be in 1..objectsPerRelation-1");
     }
 
     /** The demo's default world. */
     public static WorldConfig defaults(long seed) {
-        return new WorldConfig(seed, 4, 24, 120, 400, 1.0 / 3, false, 0.5, 2, 64, 20_000, 20_000, 0.3, 0.0, 0.5, 3);
+        return new WorldConfig(seed, 4, 24, 120, 400, 1.0 / 3, false, 0.5, 2, 64, 20_000, 20_000, 0.3, 0.0, 0.5, 1, 3);
     }
 
     public WorldConfig withSeed(long s) {
         return new WorldConfig(s, relations, objectsPerRelation, knownSubjects, unknownSubjects, heldOutFraction,
                 disjointEvalObjects, pKnown, localFacts, docTokens, pretrainDocs, iftExamples,
-                contextCriticalFraction, closedBookFraction, sameRelationDistractor, counterfactualsPerFact);
+                contextCriticalFraction, closedBookFraction, sameRelationDistractor, distractors, counterfactualsPerFact);
     }
 
     public WorldConfig withPretrainDocs(int n) {
         return new WorldConfig(seed, relations, objectsPerRelation, knownSubjects, unknownSubjects, heldOutFraction,
                 disjointEvalObjects, pKnown, localFacts, docTokens, n, iftExamples,
-                contextCriticalFraction, closedBookFraction, sameRelationDistractor, counterfactualsPerFact);
+                contextCriticalFraction, closedBookFraction, sameRelationDistractor, distractors, counterfactualsPerFact);
     }
 
     public WorldConfig withMixture(int examples, double contextCritical, double closedBook) {
         return new WorldConfig(seed, relations, objectsPerRelation, knownSubjects, unknownSubjects, heldOutFraction,
                 disjointEvalObjects, pKnown, localFacts, docTokens, pretrainDocs, examples,
-                contextCritical, closedBook, sameRelationDistractor, counterfactualsPerFact);
+                contextCritical, closedBook, sameRelationDistractor, distractors, counterfactualsPerFact);
     }
 
     public ObjectNode toJson() {

@@ -108,7 +108,7 @@ class WorldTest {
         World always = World.generate(new WorldConfig(d.seed(), d.relations(), d.objectsPerRelation(),
                 d.knownSubjects(), d.unknownSubjects(), d.heldOutFraction(), false, d.pKnown(), d.localFacts(),
                 d.docTokens(), d.pretrainDocs(), d.iftExamples(), d.contextCriticalFraction(), d.closedBookFraction(),
-                1.0, d.counterfactualsPerFact()));
+                1.0, 2, d.counterfactualsPerFact()));
         for (ConflictItem c : always.counterfactualEval()) {
             String relation = c.question().split(" ")[3];
             for (Fact f : parse(c.context())) {
@@ -157,7 +157,7 @@ class WorldTest {
         d = new WorldConfig(d.seed(), d.relations(), d.objectsPerRelation(), d.knownSubjects(), d.unknownSubjects(),
                 d.heldOutFraction(), true, d.pKnown(), d.localFacts(), d.docTokens(), d.pretrainDocs(),
                 d.iftExamples(), d.contextCriticalFraction(), d.closedBookFraction(), d.sameRelationDistractor(),
-                d.counterfactualsPerFact());
+                d.distractors(), d.counterfactualsPerFact());
         World w = World.generate(d);
         Set<String> evalAnswers = new HashSet<>();
         for (ConflictItem c : w.counterfactualEval()) {
