@@ -77,6 +77,9 @@ final class EndToEndFigures {
         if (demo == null || demo.getCommandSpec().findOption("--quick") == null) {
             return Figure.missing(name, "s", "cpi demo --quick is not built yet");
         }
+        // Pretraining dominates a cold run and is cached afterwards: say which one was measured.
+        boolean cached = Files.isRegularFile(cpi.demo.Pretrainer.cacheDir(cpi.demo.DemoConfig.of(true, 0))
+                .resolve("model.safetensors"));
         Path out = Files.createTempDirectory("cpi-bench-demo-");
         PrintStream oldOut = System.out;
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
@@ -94,7 +97,8 @@ final class EndToEndFigures {
         if (code != 0) {
             return new Figure(name, Double.NaN, "s", "failed", "cpi demo --quick exited " + code);
         }
-        return Figure.ok(name, s, "s", "cpi demo --quick, in process, end to end");
+        return Figure.ok(name, s, "s", "cpi demo --quick, in process, end to end, "
+                + (cached ? "pretrained model cached (warm)" : "cold: includes pretraining"));
     }
 
     static Figure trajectorySpeedup(Bench.Ctx c) throws Exception {

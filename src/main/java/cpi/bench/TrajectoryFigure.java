@@ -60,7 +60,7 @@ final class TrajectoryFigure {
 
     /**
      * The same comparison on the demo's own setting: the synthetic world (word-level tokenizer, a few
-     * hundred words), a random model of the demo's shape (gpt2, d 64, 3 layers, 4 heads, 128 positions), its
+     * hundred words), a random model of the demo's shape (DemoConfig: gpt2, d 128, 3 layers, 4 heads, 128 positions), its
      * IFT data, batch 32, and its counterfactual eval file scored with the logprob scorer.
      */
     static Figure runDemo(Bench.Ctx c) throws Exception {
