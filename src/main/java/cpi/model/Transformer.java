@@ -467,7 +467,15 @@ public final class Transformer implements AutoCloseable {
         return proj(up, l.down(), training);
     }
 
+    private static final java.util.Set<String> TANH_GELU = java.util.Set.of("gelu_new", "gelu_pytorch_tanh", "gelu_fast");
+
     private NDArray activation(NDArray x, Step st) {
+        if (TANH_GELU.contains(cfg.hiddenAct())) {
+            FusedGelu fused = fusedGelu(x);
+            if (fused != null) {
+                return fused.apply(x);
+            }
+        }
         if (st.inference) {
             return activationInPlace(x);
         }
@@ -479,10 +487,6 @@ public final class Transformer implements AutoCloseable {
                 return Activation.gelu(x);
             }
             case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> {
-                FusedGelu fused = fusedGelu(x);
-                if (fused != null) {
-                    return fused.apply(x);
-                }
                 // 0.5 x (1 + tanh(z)) == x sigmoid(2z), z = sqrt(2/pi) (x + 0.044715 x^3): 6 ops instead of 9
                 double k2 = 2 * Math.sqrt(2.0 / Math.PI);
                 // square() and the in-place scale/shift: autograd keeps x (not x^2) for them, so this is
@@ -510,10 +514,6 @@ public final class Transformer implements AutoCloseable {
                 return Activation.gelu(x);
             }
             case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> {
-                FusedGelu fused = fusedGelu(x);
-                if (fused != null) {
-                    return fused.apply(x);
-                }
                 double k2 = 2 * Math.sqrt(2.0 / Math.PI);
                 NDArray z = x.square().muli(constant("gc", (float) (k2 * 0.044715))).addi(constant("gk", (float) k2))
                         .muli(x);
