@@ -53,7 +53,7 @@ public final class Demo {
     /** A demo that finetunes only the given variants (e.g. the baseline alone while exploring settings). */
     public Demo(DemoConfig cfg, Path out, PrintStream log, Set<Variant> variants) {
         if (variants.isEmpty()) {
-            throw new UserError("--variants: name at least one of " + java.util.Arrays.toString(Variant.values()));
+            throw new UserError("--variants: name at least one of " + Variant.ids());
         }
         this.cfg = cfg;
         this.out = out;
@@ -89,8 +89,10 @@ public final class Demo {
                     filterInfo.path("total").asInt(), filterInfo.path("dropped_non_context_critical").asInt(),
                     filterInfo.path("dropped_context_critical").asInt());
         }
-        data.put(Variant.AUGMENTED, VariantData.augmented(files.get(WorldFiles.IFT), files.get(WorldFiles.AUGMENT),
-                dataDir.resolve("ift_augmented.jsonl"), cfg.augmentFraction(), cfg.world().seed()));
+        if (variants.contains(Variant.AUGMENTED)) {
+            data.put(Variant.AUGMENTED, VariantData.augmented(files.get(WorldFiles.IFT), files.get(WorldFiles.AUGMENT),
+                    dataDir.resolve("ift_augmented.jsonl"), cfg.augmentFraction(), cfg.world().seed()));
+        }
         data.put(Variant.QK_ONLY, files.get(WorldFiles.IFT));
         timings.put("filter_seconds", (System.nanoTime() - tf) / 1e9);
 

@@ -30,7 +30,11 @@ public enum Variant {
                 return v;
             }
         }
-        throw new cpi.util.UserError("--variants: unknown variant '" + id
-                + "' (known: baseline, filtered, augmented, qk_only)");
+        throw new cpi.util.UserError("--variants: unknown variant '" + id + "' (known: " + ids() + ")");
+    }
+
+    /** The ids, comma-separated, for messages. */
+    public static String ids() {
+        return String.join(", ", java.util.Arrays.stream(values()).map(Variant::id).toList());
     }
 }

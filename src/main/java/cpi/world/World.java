@@ -1,6 +1,7 @@
 package cpi.world;
 
 import cpi.data.ConflictItem;
+import cpi.util.UserError;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -54,6 +55,14 @@ public final class World {
         knownIft = known.subList(ke, known.size());
         unknownEval = unknown.subList(0, ue);
         unknownIft = unknown.subList(ue, unknown.size());
+        // Each distractor is a different subject of the context's own pool: the smallest pool bounds them
+        // (otherwise drawing distinct subjects would never end).
+        int smallestPool = Math.min(Math.min(knownEval.size(), knownIft.size()),
+                Math.min(unknownEval.size(), unknownIft.size()));
+        if (config.distractors() >= smallestPool) {
+            throw new UserError("world config: distractors must be below " + smallestPool
+                    + " (the smallest subject pool, " + smallestPool + " subjects, holds the subject and its distractors)");
+        }
         for (String s : knownEval) {
             for (String r : relations) {
                 facts.put(s + "|" + r, pick(rng, evalObjects.get(r)));
@@ -84,10 +93,15 @@ public final class World {
     }
 
     private static String pickOther(Random rng, List<String> list, String not) {
+        return pickOutside(rng, list, Set.of(not));
+    }
+
+    /** A uniform draw from list that is not in excluded (redrawn until it is not). */
+    private static String pickOutside(Random rng, List<String> list, Set<String> excluded) {
         String x;
         do {
             x = pick(rng, list);
-        } while (x.equals(not));
+        } while (excluded.contains(x));
         return x;
     }
 
@@ -245,10 +259,7 @@ public final class World {
         List<Fact> distractors = new ArrayList<>();
         Set<String> used = new LinkedHashSet<>(List.of(subject));
         for (int i = 0; i < config.distractors(); i++) {
-            String ds;
-            do {
-                ds = pick(rng, pool);
-            } while (used.contains(ds));
+            String ds = pickOutside(rng, pool, used);
             used.add(ds);
             String dr = rng.nextDouble() < config.sameRelationDistractor() ? relation : pick(rng, relations);
             String dobj = fact(ds, dr);

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cpi.data.ConflictItem;
+import cpi.util.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -115,6 +117,18 @@ class WorldTest {
                 assertEquals(relation, f.relation(), "every context sentence states the asked relation: " + c);
             }
         }
+    }
+
+    @Test
+    void moreDistractorsThanTheSmallestPoolIsAClearError() {
+        WorldConfig d = WorldConfig.defaults(11).withPretrainDocs(50).withMixture(50, 0.3, 0.0);
+        // 120 known subjects, 5% held out: 6 evaluation subjects cannot host a subject and 10 distractors
+        WorldConfig tooMany = new WorldConfig(d.seed(), d.relations(), d.objectsPerRelation(), d.knownSubjects(),
+                d.unknownSubjects(), 0.05, false, d.pKnown(), d.localFacts(), d.docTokens(), d.pretrainDocs(),
+                d.iftExamples(), d.contextCriticalFraction(), d.closedBookFraction(), d.sameRelationDistractor(), 10,
+                d.counterfactualsPerFact());
+        UserError e = assertThrows(UserError.class, () -> World.generate(tooMany));
+        assertTrue(e.getMessage().contains("distractors must be below 6"), e.getMessage());
     }
 
     @Test
