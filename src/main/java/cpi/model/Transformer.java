@@ -551,13 +551,7 @@ public final class Transformer implements AutoCloseable {
      * scalars in the step's manager (DJL's scalar ops can free temporaries that autograd still needs).
      */
     private NDArray constant(String key, float value) {
-        NDArray c = constants.get(key);
-        if (c == null) {
-            synchronized (constants) {
-                c = constants.computeIfAbsent(key, k -> manager.create(value));
-            }
-        }
-        return c;
+        return constants.computeIfAbsent(key, k -> manager.create(value)); // atomic: created once per key
     }
 
     private boolean qkvAdapted() {
