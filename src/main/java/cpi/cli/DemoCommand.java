@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /** `cpi demo`: the synthetic-world demonstration of context-parametric inversion and its mitigations. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Show context-parametric inversion from scratch in a synthetic world (CPU, minutes):",
-            "pretrain a small GPT-2-family model on made-up facts (cached), instruction-finetune it and three "
+            "pretrain a small GPT-2- (or Llama-) family model on made-up facts (cached), instruction-finetune it and three "
                     + "mitigations (context-critical filtering, counterfactual augmentation, QK-only), then write "
                     + "OUT/summary.json, OUT/report/index.html and print a table."})
 public final class DemoCommand implements Callable<Integer> {
@@ -47,6 +47,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Finetune only these variants (default: all of baseline, filtered, augmented, qk_only).")
     List<String> variants = new ArrayList<>();
 
+    @Option(names = "--family", paramLabel = "NAME",
+            description = "Model family pretrained from scratch: gpt2 or llama (default: gpt2).",
+            defaultValue = "")
+    String family;
+
     @Option(names = "--world", paramLabel = "KEY=VALUE",
             description = "Override a world setting, e.g. --world sameRelationDistractor=0.75 (repeatable; names as in OUT/world/world.json).")
     Map<String, String> world = new LinkedHashMap<>();
@@ -56,6 +61,9 @@ public final class DemoCommand implements Callable<Integer> {
         common.apply();
         DemoConfig cfg = DemoConfig.of(quick, seed).withSteps(pretrainSteps, iftSteps, evalEvery)
                 .withWorldOverrides(world);
+        if (!family.isEmpty()) {
+            cfg = cfg.withFamily(family);
+        }
         Set<Variant> chosen = EnumSet.allOf(Variant.class);
         if (!variants.isEmpty()) {
             chosen = EnumSet.noneOf(Variant.class);

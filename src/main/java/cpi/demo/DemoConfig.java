@@ -1,6 +1,7 @@
 package cpi.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import cpi.model.ModelConfig;
 import cpi.util.Json;
 import cpi.util.UserError;
 import cpi.world.WorldConfig;
@@ -12,7 +13,9 @@ import java.util.Map;
  * Every setting of a demo run. {@link #of} gives the tuned defaults (docs/demo.md explains how they were
  * found with tools/probe/world_probe.py); --quick shortens pretraining and finetuning for CI.
  *
- * @param hidden GPT-2 width; layers, heads likewise
+ * @param family the model family pretrained from scratch: "gpt2" (learned positions, GELU MLP, tied
+ *        embeddings) or "llama" (rotary positions, SwiGLU MLP with about the same parameter count)
+ * @param hidden model width; layers, heads likewise
  * @param pretrainSteps optimizer steps of pretraining (batch pretrainBatch documents)
  * @param pretrainLr peak learning rate (warmup then cosine decay to a tenth)
  * @param iftSteps finetuning steps per variant; iftBatch examples per step; iftLr peak learning rate
@@ -23,7 +26,7 @@ import java.util.Map;
  * @param augmentFraction counterfactual examples added, as a share of the IFT set
  * @param qkLrMultiplier QK-only finetuning trains fewer parameters; its learning rate is iftLr times this
  */
-public record DemoConfig(boolean quick, WorldConfig world, int hidden, int layers, int heads, int maxPositions,
+public record DemoConfig(boolean quick, WorldConfig world, String family, int hidden, int layers, int heads, int maxPositions,
                          int pretrainSteps, int pretrainBatch, double pretrainLr, int iftSteps, int iftBatch,
                          double iftLr, int evalEvery, double filterMaxLoss, double augmentFraction,
                          double qkLrMultiplier, String template, String scorer) {
@@ -33,16 +36,16 @@ public record DemoConfig(boolean quick, WorldConfig world, int hidden, int layer
     public static DemoConfig of(boolean quick, long seed) {
         WorldConfig w = WorldConfig.defaults(seed);
         if (quick) {
-            return new DemoConfig(true, w, 128, 3, 4, 128, 2000, 32, 3e-3, 300, 32, 5e-4, 30, LN2, 0.3, 1.0,
+            return new DemoConfig(true, w, "gpt2", 128, 3, 4, 128, 2000, 32, 3e-3, 300, 32, 5e-4, 30, LN2, 0.3, 1.0,
                     "plain", "first-mention");
         }
-        return new DemoConfig(false, w, 128, 3, 4, 128, 2000, 32, 3e-3, 500, 32, 5e-4, 50, LN2, 0.3, 1.0,
+        return new DemoConfig(false, w, "gpt2", 128, 3, 4, 128, 2000, 32, 3e-3, 500, 32, 5e-4, 50, LN2, 0.3, 1.0,
                 "plain", "first-mention");
     }
 
     /** Overrides step counts (0 = keep), e.g. for a smoke test or a longer run. */
     public DemoConfig withSteps(int pretrain, int ift, int eval) {
-        return new DemoConfig(quick, world, hidden, layers, heads, maxPositions,
+        return new DemoConfig(quick, world, family, hidden, layers, heads, maxPositions,
                 pretrain > 0 ? pretrain : pretrainSteps, pretrainBatch, pretrainLr, ift > 0 ? ift : iftSteps, iftBatch,
                 iftLr, eval > 0 ? eval : evalEvery, filterMaxLoss, augmentFraction, qkLrMultiplier, template, scorer);
     }
@@ -71,9 +74,28 @@ public record DemoConfig(boolean quick, WorldConfig world, int hidden, int layer
         } catch (IllegalArgumentException e) {
             throw new UserError("--world: " + overrides + " is not a valid world setting (" + e.getMessage() + ")");
         }
-        return new DemoConfig(quick, changed, hidden, layers, heads, maxPositions, pretrainSteps, pretrainBatch,
+        return new DemoConfig(quick, changed, family, hidden, layers, heads, maxPositions, pretrainSteps, pretrainBatch,
                 pretrainLr, iftSteps, iftBatch, iftLr, evalEvery, filterMaxLoss, augmentFraction, qkLrMultiplier,
                 template, scorer);
+    }
+
+    /** Another model family ("gpt2" or "llama"); a bad name is a one-line error. */
+    public DemoConfig withFamily(String name) {
+        if (!name.equals("gpt2") && !name.equals("llama")) {
+            throw new UserError("--family " + name + ": the demo pretrains gpt2 or llama");
+        }
+        return new DemoConfig(quick, world, name, hidden, layers, heads, maxPositions, pretrainSteps, pretrainBatch,
+                pretrainLr, iftSteps, iftBatch, iftLr, evalEvery, filterMaxLoss, augmentFraction, qkLrMultiplier,
+                template, scorer);
+    }
+
+    /** The architecture of the model pretrained from scratch, for a tokenizer's vocabulary and special ids. */
+    public ModelConfig modelConfig(int vocab, int bos, Integer eos) {
+        ModelConfig mc = family.equals("llama")
+                // SwiGLU has three matrices: 8/3 of the width keeps the MLP at GPT-2's 8·d² parameters
+                ? ModelConfig.llama(vocab, hidden, layers, heads, heads, (8 * hidden / 3 + 7) / 8 * 8, maxPositions)
+                : ModelConfig.gpt2(vocab, hidden, layers, heads, maxPositions);
+        return mc.withTokens(bos, eos);
     }
 
     /** The settings that determine the pretrained model (its cache key). */
@@ -86,7 +108,7 @@ public record DemoConfig(boolean quick, WorldConfig world, int hidden, int layer
             w.remove(ift);
         }
         o.set("world", w);
-        o.put("family", "gpt2");
+        o.put("family", family);
         o.put("hidden", hidden);
         o.put("layers", layers);
         o.put("heads", heads);

@@ -31,7 +31,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Pretrains the demo's GPT-2-family model from scratch on the world's corpus (next-token loss on every
+ * Pretrains the demo's model (GPT-2 or Llama family) from scratch on the world's corpus (next-token loss on every
  * token after bos) and caches it in Hugging Face format under {@code Djl.cacheDir()/demo/<key>}, where
  * the key hashes the world and pretraining settings: re-runs skip pretraining.
  */
@@ -67,8 +67,7 @@ public final class Pretrainer {
         try (HfTokenizer tok = HfTokenizer.load(worldDir);
              NDManager manager = NDManager.newBaseManager()) {
             int bos = tok.bosId().orElseThrow();
-            ModelConfig mc = ModelConfig.gpt2(tok.vocabSize(), cfg.hidden(), cfg.layers(), cfg.heads(),
-                    cfg.maxPositions()).withTokens(bos, tok.eosId().isPresent() ? tok.eosId().getAsInt() : null);
+            ModelConfig mc = cfg.modelConfig(tok.vocabSize(), bos, tok.eosId().isPresent() ? tok.eosId().getAsInt() : null);
             Transformer t = Transformer.random(mc, cfg.world().seed(), manager);
             long params = t.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
             long tr = System.nanoTime();
@@ -76,12 +75,16 @@ public final class Pretrainer {
             if (Boolean.getBoolean("cpi.demo.timing")) {
                 log.printf("  read %d docs in %.1f s%n", docs.size(), (System.nanoTime() - tr) / 1e9);
             }
-            log.printf("pretraining a GPT-2-family model (%,d parameters, d=%d, %d layers) on %,d documents, %d steps%n",
-                    params, cfg.hidden(), cfg.layers(), docs.size(), cfg.pretrainSteps());
+            log.printf("pretraining a %s-family model (%,d parameters, d=%d, %d layers) on %,d documents, %d steps%n",
+                    cfg.family(), params, cfg.hidden(), cfg.layers(), docs.size(), cfg.pretrainSteps());
             TrainerOptions opts = new TrainerOptions(TrainMode.FULL, cfg.pretrainLr(), LrSchedule.Kind.COSINE,
                     Math.min(50, cfg.pretrainSteps() / 10), cfg.pretrainSteps(), cfg.pretrainLr() / 10, 0.0,
                     0.9, 0.95, 1e-8, 1.0, 1 << 14, 0.0, cfg.world().seed(), null);
             Random order = new Random(cfg.world().seed() + 11);
+            Path probes = worldDir.resolve(WorldFiles.PRETRAIN_PROBES);
+            int probeEvery = Math.max(1, cfg.pretrainSteps() / 8);
+            List<Probe> history = new ArrayList<>();
+            String probed = "";
             List<Integer> idx = new ArrayList<>();
             try (Trainer trainer = new Trainer(new TransformerModel(t), opts, tok.padId());
                  Progress p = Progress.start("pretrain", cfg.pretrainSteps())) {
@@ -100,19 +103,31 @@ public final class Pretrainer {
                         batch.add(docs.get(idx.get(cursor++)));
                     }
                     StepResult r = trainer.step(batch);
-                    p.status(String.format("loss %.3f", r.loss()));
+                    if ((step + 1) % probeEvery == 0 && step + 1 < cfg.pretrainSteps()) {
+                        // copying and recall appear in sudden transitions: the probes show when
+                        PretrainProbes.Scores s = PretrainProbes.measure(t, tok, probes);
+                        history.add(new Probe(step + 1, s.closedBook(), s.copy()));
+                        probed = String.format(", at step %d closed-book %.2f copy %.2f", step + 1, s.closedBook(), s.copy());
+                    }
+                    p.status(String.format("loss %.3f%s", r.loss(), probed));
                     p.step();
                 }
             }
             long tpr = System.nanoTime();
-            PretrainProbes.Scores s = PretrainProbes.measure(t, tok, worldDir.resolve(WorldFiles.PRETRAIN_PROBES));
+            PretrainProbes.Scores s = PretrainProbes.measure(t, tok, probes);
+            history.add(new Probe(cfg.pretrainSteps(), s.closedBook(), s.copy()));
             if (Boolean.getBoolean("cpi.demo.timing")) {
                 log.printf("  train %.1f s, probes %.1f s%n", (tpr - tr) / 1e9, (System.nanoTime() - tpr) / 1e9);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            save(t, tok, dir, cfg, s, seconds, params);
+            save(t, tok, dir, cfg, s, history, seconds, params);
             log.printf("pretraining done in %.0f s: closed-book accuracy %.2f, in-context copy accuracy %.2f%n",
                     seconds, s.closedBook(), s.copy());
+            StringBuilder along = new StringBuilder("  closed-book / copy by step:");
+            for (Probe pr : history) {
+                along.append(String.format(" %d:%.2f/%.2f", pr.step(), pr.closedBook(), pr.copy()));
+            }
+            log.println(along);
             return new Result(dir, false, s.closedBook(), s.copy(), seconds, params);
         }
     }
@@ -141,8 +156,11 @@ public final class Pretrainer {
         return out;
     }
 
+    /** Probe scores after a pretraining step (stored in pretrain.json as the pretraining trajectory). */
+    record Probe(int step, double closedBook, double copy) {}
+
     private static void save(Transformer t, HfTokenizer tok, Path dir, DemoConfig cfg, PretrainProbes.Scores s,
-                             double seconds, long params) {
+                             List<Probe> history, double seconds, long params) {
         try {
             Files.createDirectories(dir.getParent());
             Path tmp = Files.createTempDirectory(dir.getParent(), dir.getFileName() + ".tmp-");
@@ -151,6 +169,11 @@ public final class Pretrainer {
             m.put("closed_book_accuracy", s.closedBook());
             m.put("copy_accuracy", s.copy());
             m.put("seconds", seconds);
+            var trajectory = m.putArray("probes");
+            for (Probe pr : history) {
+                trajectory.addObject().put("step", pr.step()).put("closed_book_accuracy", pr.closedBook())
+                        .put("copy_accuracy", pr.copy());
+            }
             m.put("parameters", params);
             m.set("settings", cfg.pretrainKey());
             Json.writeFile(tmp.resolve(METRICS), m);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cpi.model.Family;
+import cpi.model.ModelConfig;
 import cpi.util.UserError;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,25 @@ class DemoConfigTest {
         assertTrue(unknown.getMessage().contains("sameRelationDistractor"), unknown.getMessage());
         assertThrows(UserError.class, () -> base.withWorldOverrides(Map.of("sameRelationDistractor", "2")));
         assertThrows(UserError.class, () -> base.withWorldOverrides(Map.of("knownSubjects", "many")));
+    }
+
+    @Test
+    void familyPicksTheArchitectureAndIsPartOfTheCacheKey() {
+        DemoConfig gpt2 = DemoConfig.of(false, 0);
+        DemoConfig llama = gpt2.withFamily("llama");
+        ModelConfig g = gpt2.modelConfig(300, 1, 2);
+        ModelConfig l = llama.modelConfig(300, 1, 2);
+        assertEquals(Family.GPT2, g.family());
+        assertEquals(Family.LLAMA, l.family());
+        assertEquals(1.0, l.rotaryPct(), "llama rotates every head dimension");
+        assertEquals(gpt2.hidden(), l.hiddenSize());
+        assertEquals(Integer.valueOf(1), l.bosTokenId());
+        // SwiGLU's three matrices at 8/3 width hold about GPT-2's two at 4x width
+        double ratio = 3.0 * l.intermediateSize() / (2.0 * g.intermediateSize());
+        assertTrue(Math.abs(ratio - 1) < 0.02, "MLP size ratio " + ratio);
+        assertNotEquals(Pretrainer.cacheDir(gpt2), Pretrainer.cacheDir(llama));
+        UserError bad = assertThrows(UserError.class, () -> gpt2.withFamily("bert"));
+        assertTrue(bad.getMessage().contains("--family bert"), bad.getMessage());
     }
 
     @Test

@@ -24,7 +24,7 @@ class DemoSmokeTest {
     @Test
     void runsEndToEndAndReusesThePretrainedModel(@TempDir Path tmp) {
         WorldConfig world = WorldConfig.defaults(3).withPretrainDocs(200).withMixture(300, 0.3, 0.0);
-        DemoConfig cfg = new DemoConfig(true, world, 32, 2, 2, 128, 12, 8, 3e-3, 6, 8, 3e-4, 3, DemoConfig.LN2,
+        DemoConfig cfg = new DemoConfig(true, world, "gpt2", 32, 2, 2, 128, 12, 8, 3e-3, 6, 8, 3e-4, 3, DemoConfig.LN2,
                 0.3, 1.0, "plain", "first-mention");
         String old = System.getProperty("cpi.cache");
         System.setProperty("cpi.cache", tmp.resolve("cache").toString());
@@ -34,6 +34,11 @@ class DemoSmokeTest {
             assertFalse(s.at("/pretrain/cached").asBoolean());
             double closed = s.at("/pretrain/closed_book_accuracy").asDouble(-1);
             assertTrue(closed >= 0 && closed <= 1, "closed-book accuracy is a rate: " + closed);
+            JsonNode probes = Json.read(Path.of(s.at("/pretrain/model_dir").asText()).resolve("pretrain.json"))
+                    .get("probes");
+            assertTrue(probes.size() >= 2, "pretraining probed along the way: " + probes);
+            assertEquals(12, probes.get(probes.size() - 1).get("step").asInt());
+            assertEquals(closed, probes.get(probes.size() - 1).get("closed_book_accuracy").asDouble());
             for (Variant v : Variant.values()) {
                 JsonNode c = s.get(v.id());
                 for (String f : new String[] {"start_cf_accuracy", "peak_step", "peak_cf_accuracy", "final_cf_accuracy",
