@@ -40,6 +40,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--ift-steps", defaultValue = "0", description = "Override finetuning steps per variant (0 = default).")
     int iftSteps;
 
+    @Option(names = "--ift-lr", defaultValue = "0", description = "Override the peak finetuning learning rate (0 = default 5e-4).")
+    double iftLr;
+
     @Option(names = "--eval-every", defaultValue = "0", description = "Override the evaluation period (0 = default).")
     int evalEvery;
 
@@ -61,6 +64,9 @@ public final class DemoCommand implements Callable<Integer> {
         common.apply();
         DemoConfig cfg = DemoConfig.of(quick, seed).withSteps(pretrainSteps, iftSteps, evalEvery)
                 .withWorldOverrides(world);
+        if (iftLr != 0) {
+            cfg = cfg.withIftLr(iftLr);
+        }
         if (!family.isEmpty()) {
             cfg = cfg.withFamily(family);
         }

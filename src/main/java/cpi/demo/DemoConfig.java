@@ -36,10 +36,10 @@ public record DemoConfig(boolean quick, WorldConfig world, String family, int hi
     public static DemoConfig of(boolean quick, long seed) {
         WorldConfig w = WorldConfig.defaults(seed);
         if (quick) {
-            return new DemoConfig(true, w, "gpt2", 128, 3, 4, 128, 2000, 32, 3e-3, 300, 32, 5e-4, 30, LN2, 0.3, 1.0,
+            return new DemoConfig(true, w, "gpt2", 128, 3, 4, 128, 2500, 32, 3e-3, 300, 32, 5e-4, 30, LN2, 0.3, 1.0,
                     "plain", "first-mention");
         }
-        return new DemoConfig(false, w, "gpt2", 128, 3, 4, 128, 2000, 32, 3e-3, 500, 32, 5e-4, 50, LN2, 0.3, 1.0,
+        return new DemoConfig(false, w, "gpt2", 128, 3, 4, 128, 2500, 32, 3e-3, 500, 32, 5e-4, 50, LN2, 0.3, 1.0,
                 "plain", "first-mention");
     }
 
@@ -76,6 +76,16 @@ public record DemoConfig(boolean quick, WorldConfig world, String family, int hi
         }
         return new DemoConfig(quick, changed, family, hidden, layers, heads, maxPositions, pretrainSteps, pretrainBatch,
                 pretrainLr, iftSteps, iftBatch, iftLr, evalEvery, filterMaxLoss, augmentFraction, qkLrMultiplier,
+                template, scorer);
+    }
+
+    /** Another peak finetuning learning rate (every variant; QK-only multiplies it by qkLrMultiplier). */
+    public DemoConfig withIftLr(double lr) {
+        if (!(lr > 0) || !Double.isFinite(lr)) {
+            throw new UserError("--ift-lr " + lr + ": the learning rate must be a positive number");
+        }
+        return new DemoConfig(quick, world, family, hidden, layers, heads, maxPositions, pretrainSteps, pretrainBatch,
+                pretrainLr, iftSteps, iftBatch, lr, evalEvery, filterMaxLoss, augmentFraction, qkLrMultiplier,
                 template, scorer);
     }
 

@@ -82,7 +82,7 @@ public final class Pretrainer {
                     0.9, 0.95, 1e-8, 1.0, 1 << 14, 0.0, cfg.world().seed(), null);
             Random order = new Random(cfg.world().seed() + 11);
             Path probes = worldDir.resolve(WorldFiles.PRETRAIN_PROBES);
-            int probeEvery = Math.max(1, cfg.pretrainSteps() / 8);
+            int probeEvery = Math.max(1, (cfg.pretrainSteps() + 7) / 8);
             List<Probe> history = new ArrayList<>();
             String probed = "";
             List<Integer> idx = new ArrayList<>();

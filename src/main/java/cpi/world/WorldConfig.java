@@ -57,7 +57,7 @@ public record WorldConfig(long seed, int relations, int objectsPerRelation, int 
 
     /** The demo's default world. */
     public static WorldConfig defaults(long seed) {
-        return new WorldConfig(seed, 4, 24, 120, 400, 1.0 / 3, false, 0.5, 2, 64, 20_000, 20_000, 0.3, 0.0, 0.5, 1, 3);
+        return new WorldConfig(seed, 4, 24, 120, 400, 1.0 / 3, false, 0.5, 2, 64, 20_000, 20_000, 0.3, 0.2, 0.5, 1, 3);
     }
 
     public WorldConfig withSeed(long s) {
