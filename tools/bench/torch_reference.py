@@ -29,9 +29,27 @@ import statistics
 import sys
 import time
 
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+
+def _pin_blas_threads():
+    """OpenBLAS (Debian's torch BLAS) keeps its own thread pool, sized from the environment when the
+    library loads; torch.set_num_threads does not reach it. Without this, `--threads 1` ran every matmul on
+    all cores (201 vs 102 GFLOP/s on the 2-core VM) while cpi used one, which made every matmul-bound
+    ratio look like cpi's BLAS was half as fast. So the pool size is fixed before torch is imported."""
+    n = str(os.cpu_count())
+    for i, arg in enumerate(sys.argv):
+        if arg == "--threads" and i + 1 < len(sys.argv):
+            n = sys.argv[i + 1]
+        elif arg.startswith("--threads="):
+            n = arg.split("=", 1)[1]
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = n
+
+
+_pin_blas_threads()
+
+import torch  # noqa: E402 (after the BLAS pool is sized)
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 
 def blas_info():
@@ -245,9 +263,10 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     blas = blas_info()
+    blas["threads_env"] = os.environ["OPENBLAS_NUM_THREADS"]
     out = {"engine": f"pytorch {torch.__version__} eager", "threads": torch.get_num_threads(), "blas": blas,
            "figures": {}}
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, BLAS build={blas['build']} "
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads (BLAS pool {blas['threads_env']}), BLAS build={blas['build']} "
           f"loaded={' '.join(blas['loaded']) or '(none)'}", file=sys.stderr)
     for name, fn in figures(a.quick).items():
         if a.only and name not in a.only:
