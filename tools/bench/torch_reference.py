@@ -35,12 +35,9 @@ def _pin_blas_threads():
     library loads; torch.set_num_threads does not reach it. Without this, `--threads 1` ran every matmul on
     all cores (201 vs 102 GFLOP/s on the 2-core VM) while cpi used one, which made every matmul-bound
     ratio look like cpi's BLAS was half as fast. So the pool size is fixed before torch is imported."""
-    n = str(os.cpu_count())
-    for i, arg in enumerate(sys.argv):
-        if arg == "--threads" and i + 1 < len(sys.argv):
-            n = sys.argv[i + 1]
-        elif arg.startswith("--threads="):
-            n = arg.split("=", 1)[1]
+    pre = argparse.ArgumentParser(add_help=False)  # only --threads, read the way main() reads it
+    pre.add_argument("--threads", type=int, default=os.cpu_count())
+    n = str(pre.parse_known_args()[0].threads)
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = n
 

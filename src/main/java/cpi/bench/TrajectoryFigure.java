@@ -72,8 +72,7 @@ final class TrajectoryFigure {
             Map<String, Path> files = WorldFiles.write(world, work.resolve("world"));
             Path model = work.resolve("model");
             try (NDManager m = c.manager.newSubManager(); HfTokenizer tok = HfTokenizer.load(work.resolve("world"))) {
-                ModelConfig mc = dc.modelConfig(tok.vocabSize(), tok.bosId().orElseThrow(),
-                        tok.eosId().isPresent() ? tok.eosId().getAsInt() : null);
+                ModelConfig mc = dc.modelConfig(tok);
                 try (Transformer t = Transformer.random(mc, 0L, m)) {
                     Checkpoints.save(t, tok, model, DataType.FLOAT32);
                 }

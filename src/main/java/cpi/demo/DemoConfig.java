@@ -2,6 +2,7 @@ package cpi.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import cpi.model.ModelConfig;
+import cpi.model.Tokenizer;
 import cpi.util.Json;
 import cpi.util.UserError;
 import cpi.world.WorldConfig;
@@ -11,7 +12,7 @@ import java.util.Map;
 
 /**
  * Every setting of a demo run. {@link #of} gives the tuned defaults (docs/demo.md explains how they were
- * found with tools/probe/world_probe.py); --quick shortens pretraining and finetuning for CI.
+ * found with tools/probe/world_probe.py); --quick shortens only finetuning (both modes share the pretrained model).
  *
  * @param family the model family pretrained from scratch: "gpt2" (learned positions, GELU MLP, tied
  *        embeddings) or "llama" (rotary positions, SwiGLU MLP with about the same parameter count)
@@ -34,13 +35,9 @@ public record DemoConfig(boolean quick, WorldConfig world, String family, int hi
     static final double LN2 = Math.log(2);
 
     public static DemoConfig of(boolean quick, long seed) {
-        WorldConfig w = WorldConfig.defaults(seed);
-        if (quick) {
-            return new DemoConfig(true, w, "gpt2", 128, 3, 4, 128, 2500, 32, 3e-3, 300, 32, 5e-4, 30, LN2, 0.3, 1.0,
-                    "plain", "first-mention");
-        }
-        return new DemoConfig(false, w, "gpt2", 128, 3, 4, 128, 2500, 32, 3e-3, 500, 32, 5e-4, 50, LN2, 0.3, 1.0,
-                "plain", "first-mention");
+        // the modes differ only in finetuning length (they share the pretrained model)
+        return new DemoConfig(quick, WorldConfig.defaults(seed), "gpt2", 128, 3, 4, 128, 2500, 32, 3e-3,
+                quick ? 300 : 500, 32, 5e-4, quick ? 30 : 50, LN2, 0.3, 1.0, "plain", "first-mention");
     }
 
     /** Overrides step counts (0 = keep), e.g. for a smoke test or a longer run. */
@@ -99,13 +96,14 @@ public record DemoConfig(boolean quick, WorldConfig world, String family, int hi
                 template, scorer);
     }
 
-    /** The architecture of the model pretrained from scratch, for a tokenizer's vocabulary and special ids. */
-    public ModelConfig modelConfig(int vocab, int bos, Integer eos) {
+    /** The architecture of the model pretrained from scratch, for the world's tokenizer (vocabulary, bos, eos). */
+    public ModelConfig modelConfig(Tokenizer tok) {
+        int vocab = tok.vocabSize();
         ModelConfig mc = family.equals("llama")
                 // SwiGLU has three matrices: 8/3 of the width keeps the MLP at GPT-2's 8·d² parameters
                 ? ModelConfig.llama(vocab, hidden, layers, heads, heads, (8 * hidden / 3 + 7) / 8 * 8, maxPositions)
                 : ModelConfig.gpt2(vocab, hidden, layers, heads, maxPositions);
-        return mc.withTokens(bos, eos);
+        return mc.withTokens(tok.bosId().orElseThrow(), tok.eosId().isPresent() ? tok.eosId().getAsInt() : null);
     }
 
     /** The settings that determine the pretrained model (its cache key). */

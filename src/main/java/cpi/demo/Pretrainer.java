@@ -67,7 +67,7 @@ public final class Pretrainer {
         try (HfTokenizer tok = HfTokenizer.load(worldDir);
              NDManager manager = NDManager.newBaseManager()) {
             int bos = tok.bosId().orElseThrow();
-            ModelConfig mc = cfg.modelConfig(tok.vocabSize(), bos, tok.eosId().isPresent() ? tok.eosId().getAsInt() : null);
+            ModelConfig mc = cfg.modelConfig(tok);
             Transformer t = Transformer.random(mc, cfg.world().seed(), manager);
             long params = t.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
             long tr = System.nanoTime();
@@ -106,7 +106,7 @@ public final class Pretrainer {
                     if ((step + 1) % probeEvery == 0 && step + 1 < cfg.pretrainSteps()) {
                         // copying and recall appear in sudden transitions: the probes show when
                         PretrainProbes.Scores s = PretrainProbes.measure(t, tok, probes);
-                        history.add(new Probe(step + 1, s.closedBook(), s.copy()));
+                        history.add(new Probe(step + 1, s));
                         probed = String.format(", at step %d closed-book %.2f copy %.2f", step + 1, s.closedBook(), s.copy());
                     }
                     p.status(String.format("loss %.3f%s", r.loss(), probed));
@@ -115,17 +115,17 @@ public final class Pretrainer {
             }
             long tpr = System.nanoTime();
             PretrainProbes.Scores s = PretrainProbes.measure(t, tok, probes);
-            history.add(new Probe(cfg.pretrainSteps(), s.closedBook(), s.copy()));
+            history.add(new Probe(cfg.pretrainSteps(), s));
             if (Boolean.getBoolean("cpi.demo.timing")) {
                 log.printf("  train %.1f s, probes %.1f s%n", (tpr - tr) / 1e9, (System.nanoTime() - tpr) / 1e9);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            save(t, tok, dir, cfg, s, history, seconds, params);
+            save(t, tok, dir, cfg, history, seconds, params);
             log.printf("pretraining done in %.0f s: closed-book accuracy %.2f, in-context copy accuracy %.2f%n",
                     seconds, s.closedBook(), s.copy());
             StringBuilder along = new StringBuilder("  closed-book / copy by step:");
             for (Probe pr : history) {
-                along.append(String.format(" %d:%.2f/%.2f", pr.step(), pr.closedBook(), pr.copy()));
+                along.append(String.format(" %d:%.2f/%.2f", pr.step(), pr.scores().closedBook(), pr.scores().copy()));
             }
             log.println(along);
             return new Result(dir, false, s.closedBook(), s.copy(), seconds, params);
@@ -157,10 +157,12 @@ public final class Pretrainer {
     }
 
     /** Probe scores after a pretraining step (stored in pretrain.json as the pretraining trajectory). */
-    record Probe(int step, double closedBook, double copy) {}
+    record Probe(int step, PretrainProbes.Scores scores) {}
 
-    private static void save(Transformer t, HfTokenizer tok, Path dir, DemoConfig cfg, PretrainProbes.Scores s,
-                             List<Probe> history, double seconds, long params) {
+    /** history's last entry is the final model's scores. */
+    private static void save(Transformer t, HfTokenizer tok, Path dir, DemoConfig cfg, List<Probe> history,
+                             double seconds, long params) {
+        PretrainProbes.Scores s = history.get(history.size() - 1).scores();
         try {
             Files.createDirectories(dir.getParent());
             Path tmp = Files.createTempDirectory(dir.getParent(), dir.getFileName() + ".tmp-");
@@ -171,8 +173,8 @@ public final class Pretrainer {
             m.put("seconds", seconds);
             var trajectory = m.putArray("probes");
             for (Probe pr : history) {
-                trajectory.addObject().put("step", pr.step()).put("closed_book_accuracy", pr.closedBook())
-                        .put("copy_accuracy", pr.copy());
+                trajectory.addObject().put("step", pr.step()).put("closed_book_accuracy", pr.scores().closedBook())
+                        .put("copy_accuracy", pr.scores().copy());
             }
             m.put("parameters", params);
             m.set("settings", cfg.pretrainKey());

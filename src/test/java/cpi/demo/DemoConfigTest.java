@@ -6,10 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cpi.model.Family;
+import cpi.model.HfTokenizer;
 import cpi.model.ModelConfig;
+import cpi.model.WordTokenizer;
 import cpi.util.UserError;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DemoConfigTest {
 
@@ -35,11 +41,18 @@ class DemoConfigTest {
     }
 
     @Test
-    void familyPicksTheArchitectureAndIsPartOfTheCacheKey() {
+    void familyPicksTheArchitectureAndIsPartOfTheCacheKey(@TempDir Path tmp) {
         DemoConfig gpt2 = DemoConfig.of(false, 0);
         DemoConfig llama = gpt2.withFamily("llama");
-        ModelConfig g = gpt2.modelConfig(300, 1, 2);
-        ModelConfig l = llama.modelConfig(300, 1, 2);
+        List<String> words = IntStream.range(0, 296).mapToObj(i -> "w" + i).toList();
+        ModelConfig g;
+        ModelConfig l;
+        try (HfTokenizer tok = WordTokenizer.build(words, tmp)) {
+            g = gpt2.modelConfig(tok);
+            l = llama.modelConfig(tok);
+            assertEquals(tok.vocabSize(), l.vocabSize());
+            assertEquals(Integer.valueOf(tok.eosId().getAsInt()), l.eosTokenId());
+        }
         assertEquals(Family.GPT2, g.family());
         assertEquals(Family.LLAMA, l.family());
         assertEquals(1.0, l.rotaryPct(), "llama rotates every head dimension");
