@@ -276,6 +276,38 @@ public final class Transformer implements AutoCloseable {
     /** As {@link #forward(NDArray, NDArray, KvCache, boolean, AttentionProbe)}; lastOnly returns [B, 1, V]. */
     public NDArray forward(NDArray inputIds, NDArray attentionMask, KvCache cache, boolean training,
                            AttentionProbe probe, boolean lastOnly) {
+        NDArray x = hidden(inputIds, attentionMask, cache, training, probe);
+        long t = inputIds.getShape().get(1);
+        if (lastOnly && t > 1) {
+            x = x.get(new NDIndex().addAllDim().addSliceDim(t - 1, t));
+        }
+        return head(x, training);
+    }
+
+    /**
+     * Logits [N, V] of the given positions only, {@code rows} int64 [N] indexing the flattened [B·T]
+     * positions (row b·T + t). Training's loss needs the logits of the response positions alone: selecting
+     * them before the LM head skips the head's matmul on prompt and padding rows and keeps the [B·T, V]
+     * tensor (and the scatter back into it in backward) out of the step.
+     */
+    public NDArray forwardRows(NDArray inputIds, NDArray attentionMask, boolean training, AttentionProbe probe,
+                               NDArray rows) {
+        NDArray x = hidden(inputIds, attentionMask, null, training, probe);
+        Shape s = x.getShape();
+        return head(x.reshape(s.get(0) * s.get(1), s.get(2)).get(rows), training);
+    }
+
+    /** The final norm and the LM head (tied to the embedding or not). */
+    private NDArray head(NDArray x, boolean training) {
+        x = norm(x, names.finalNorm(), new Step(x.getManager(), 0, 0, 0, false,
+                !training && !ai.djl.pytorch.jni.JniUtils.isGradMode()));
+        NDArray head = cfg.tieWordEmbeddings() ? param(names.embed() + ".weight") : param(names.lmHead() + ".weight");
+        return linear(x, head, null);
+    }
+
+    /** The last block's output [B, T, H] (before the final norm); advances the cache. */
+    private NDArray hidden(NDArray inputIds, NDArray attentionMask, KvCache cache, boolean training,
+                           AttentionProbe probe) {
         NDManager m = inputIds.getManager();
         Shape idShape = inputIds.getShape();
         if (idShape.dimension() != 2) {
@@ -367,12 +399,7 @@ public final class Transformer implements AutoCloseable {
         if (cache != null) {
             cache.advance((int) t);
         }
-        if (lastOnly && t > 1) {
-            x = x.get(new NDIndex().addAllDim().addSliceDim(t - 1, t));
-        }
-        x = norm(x, names.finalNorm(), st);
-        NDArray head = cfg.tieWordEmbeddings() ? param(names.embed() + ".weight") : param(names.lmHead() + ".weight");
-        return linear(x, head, null);
+        return x;
     }
 
     private NDArray attention(int layer, ParamNames.Layer l, NDArray h, Step st, NDArray bias, KvCache cache,

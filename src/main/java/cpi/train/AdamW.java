@@ -4,13 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * AdamW (Loshchilov and Hutter): Adam moments with bias correction and weight decay decoupled from the
  * gradient (p ← p − lr·(m̂/(√v̂+ε) + wd·p)), updating parameter NDArrays in place. Moments live in the
- * optimizer's own manager and are saved/loaded as safetensors for exact resumption.
+ * optimizer's own manager and are saved/loaded as safetensors for exact resumption. The step runs as PyTorch's
+ * fused kernel ({@link FusedAdamW}) when the engine provides it, else composed from NDArray ops (same
+ * arithmetic; float rounding differs in the last bits).
  */
 public final class AdamW {
     private final NDManager manager;
@@ -20,9 +24,16 @@ public final class AdamW {
     private final double weightDecay;
     private final Map<String, NDArray> m = new LinkedHashMap<>();
     private final Map<String, NDArray> v = new LinkedHashMap<>();
+    private final FusedAdamW fused;
     private long t;
 
     public AdamW(NDManager manager, double beta1, double beta2, double eps, double weightDecay) {
+        this(manager, beta1, beta2, eps, weightDecay, true);
+    }
+
+    /** @param useFused false forces the composed step (tests compare the two) */
+    AdamW(NDManager manager, double beta1, double beta2, double eps, double weightDecay, boolean useFused) {
+        this.fused = useFused ? FusedAdamW.load(manager) : null;
         this.manager = manager;
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -41,6 +52,10 @@ public final class AdamW {
     public void update(Map<String, NDArray> params, Map<String, NDArray> grads, double lr, double gradScale,
                        NDManager scratch) {
         t++;
+        if (fused != null) {
+            updateFused(params, grads, lr, gradScale, scratch);
+            return;
+        }
         double bc1 = 1 - Math.pow(beta1, t);
         double bc2 = 1 - Math.pow(beta2, t);
         try (NDManager u = scratch.newSubManager()) {
@@ -79,6 +94,39 @@ public final class AdamW {
                     }
                     p.subi(upd.muli(rate));
                 }
+            }
+        }
+    }
+
+    /** The fused kernel takes one weight decay per call: matrices decay, vectors (biases, norms) do not. */
+    private void updateFused(Map<String, NDArray> params, Map<String, NDArray> grads, double lr, double gradScale,
+                             NDManager scratch) {
+        List<NDArray> decayP = new ArrayList<>(), decayG = new ArrayList<>(), decayM = new ArrayList<>(),
+                decayV = new ArrayList<>(), flatP = new ArrayList<>(), flatG = new ArrayList<>(),
+                flatM = new ArrayList<>(), flatV = new ArrayList<>();
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            NDArray p = e.getValue();
+            NDArray g = grads.get(e.getKey());
+            if (g == null) {
+                continue;
+            }
+            NDArray mi = m.computeIfAbsent(e.getKey(), k -> manager.zeros(p.getShape()));
+            NDArray vi = v.computeIfAbsent(e.getKey(), k -> manager.zeros(p.getShape()));
+            boolean decays = weightDecay > 0 && p.getShape().dimension() >= 2;
+            (decays ? decayP : flatP).add(p);
+            (decays ? decayG : flatG).add(g);
+            (decays ? decayM : flatM).add(mi);
+            (decays ? decayV : flatV).add(vi);
+        }
+        try (NDManager u = scratch.newSubManager()) {
+            NDArray step = u.create((float) t);
+            // the kernel divides gradients by this (it is AMP's loss scale); clipping multiplies them by gradScale
+            NDArray divisor = u.create((float) (1.0 / gradScale));
+            if (!decayP.isEmpty()) {
+                fused.update(decayP, decayG, decayM, decayV, step, lr, beta1, beta2, weightDecay, eps, divisor, u);
+            }
+            if (!flatP.isEmpty()) {
+                fused.update(flatP, flatG, flatM, flatV, step, lr, beta1, beta2, 0.0, eps, divisor, u);
             }
         }
     }

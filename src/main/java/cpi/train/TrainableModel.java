@@ -2,6 +2,7 @@ package cpi.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import cpi.model.AttentionProbe;
 import cpi.model.LinearAdapter;
 import cpi.model.ParamRole;
@@ -19,6 +20,16 @@ public interface TrainableModel {
 
     /** ids int64 [B,T], mask int64 [B,T] (1 = real token); returns float32 logits [B,T,V]. */
     NDArray forward(NDArray ids, NDArray mask, boolean training, AttentionProbe probe);
+
+    /**
+     * Logits [N, V] at the flattened positions {@code rows} (int64 [N], row b·T + t). A model may run its LM
+     * head on those rows alone (the loss needs no others); this default slices the full logits.
+     */
+    default NDArray forwardRows(NDArray ids, NDArray mask, boolean training, NDArray rows) {
+        NDArray logits = forward(ids, mask, training, null);
+        Shape s = logits.getShape();
+        return logits.reshape(s.get(0) * s.get(1), s.get(2)).get(rows);
+    }
 
     void setAdapter(String parameterName, LinearAdapter adapter);
 

@@ -177,8 +177,7 @@ public final class Trainer implements AutoCloseable {
                 try (NDManager mm = sm.newSubManager()) {
                     Batch b = Batch.of(mb, padId, mm);
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray logits = model.forward(b.ids(), b.mask(), true, null);
-                        NDArray nll = maskedNllSum(logits, b.ids(), b.lossMask());
+                        NDArray nll = nllSum(b, true);
                         NDArray scale = mm.create(inject ? Float.NaN : 1.0f / Math.max(1, lossTokens));
                         gc.backward(nll.mul(scale));
                         NDArray kept = nll.stopGradient();
@@ -224,44 +223,17 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Sum over the batch of −log p(ids[t] | ids[<t]) at positions where lossMask[t] is 1: logits [B,T,V],
-     * ids int64 [B,T], lossMask float32 [B,T]. Returns a scalar (part of the autograd graph).
+     * Sum over the batch of −log p(ids[t] | ids[<t]) at the positions that carry loss: a scalar, part of the
+     * autograd graph when a gradient collector records. Only the rows that predict a loss token reach the
+     * LM head and the log-softmax; with a large vocabulary the full [B,T,V] head, log-softmax and their
+     * backward would dominate a step, and prompt and padding rows would be thrown away.
      */
-    public static NDArray maskedNllSum(NDArray logits, NDArray ids, NDArray lossMask) {
-        // Only positions that carry loss go through log-softmax: with a large vocabulary the full [B,T,V]
-        // log-softmax (and its backward) dominates a step, and prompt and padding rows would be thrown away.
-        Shape s = logits.getShape();
-        long b = s.get(0);
-        long t = s.get(1);
-        long v = s.get(2);
-        float[] mask = lossMask.toFloatArray();
-        long[] tok = ids.toLongArray();
-        int n = 0;
-        for (int r = 0; r < b; r++) {
-            for (int c = 1; c < t; c++) {
-                if (mask[(int) (r * t + c)] != 0) {
-                    n++;
-                }
-            }
+    private NDArray nllSum(Batch b, boolean training) {
+        if (b.rows() == null) { // nothing carries loss: a zero that still has a graph (backward needs one)
+            return model.forward(b.ids(), b.mask(), training, null).sum().mul(b.ids().getManager().create(0f));
         }
-        NDManager m = ids.getManager();
-        if (n == 0) {
-            return logits.sum().mul(m.create(0f));
-        }
-        long[] rows = new long[n];
-        long[] targets = new long[n];
-        int k = 0;
-        for (int r = 0; r < b; r++) {
-            for (int c = 1; c < t; c++) {
-                if (mask[(int) (r * t + c)] != 0) {
-                    rows[k] = r * t + c - 1; // the position that predicts token c
-                    targets[k++] = tok[(int) (r * t + c)];
-                }
-            }
-        }
-        NDArray picked = logits.reshape(b * t, v).get(m.create(rows));
-        NDArray logp = picked.logSoftmax(-1).gather(m.create(targets, new Shape(n, 1)), -1);
-        return logp.sum().neg();
+        NDArray logits = model.forwardRows(b.ids(), b.mask(), training, b.rows());
+        return logits.logSoftmax(-1).gather(b.targets(), -1).sum().neg();
     }
 
     /** Mean response-token loss of the examples without updating anything (dropout off). */
@@ -271,37 +243,47 @@ public final class Trainer implements AutoCloseable {
         for (List<TokenExample> mb : MicroBatcher.split(examples, opts.microBatchTokens())) {
             try (NDManager mm = model.manager().newSubManager()) {
                 Batch b = Batch.of(mb, padId, mm);
-                NDArray logits = model.forward(b.ids(), b.mask(), false, null);
-                nll += maskedNllSum(logits, b.ids(), b.lossMask()).getFloat();
+                nll += nllSum(b, false).getFloat();
                 n += mb.stream().mapToInt(TokenExample::lossTokens).sum();
             }
         }
         return n == 0 ? Double.NaN : nll / n;
     }
 
-    /** Right-padded batch tensors. */
-    record Batch(NDArray ids, NDArray mask, NDArray lossMask) {
+    /**
+     * Right-padded batch tensors, and the loss positions read off the examples on the host: rows (int64 [N])
+     * are the flattened positions b·T + t − 1 that predict loss token t, targets (int64 [N, 1]) those tokens;
+     * both null when no token carries loss.
+     */
+    record Batch(NDArray ids, NDArray mask, NDArray rows, NDArray targets) {
         static Batch of(List<TokenExample> mb, int padId, NDManager m) {
             int rows = mb.size();
             int len = mb.stream().mapToInt(TokenExample::length).max().orElse(1);
+            int n = mb.stream().mapToInt(TokenExample::lossTokens).sum();
             long[] ids = new long[rows * len];
             long[] mask = new long[rows * len];
-            float[] lm = new float[rows * len];
+            long[] lossRows = new long[n];
+            long[] targets = new long[n];
+            int k = 0;
             for (int r = 0; r < rows; r++) {
                 TokenExample ex = mb.get(r);
                 for (int c = 0; c < len; c++) {
-                    int k = r * len + c;
+                    int i = r * len + c;
                     if (c < ex.length()) {
-                        ids[k] = ex.ids()[c];
-                        mask[k] = 1;
-                        lm[k] = ex.lossMask()[c] ? 1f : 0f;
+                        ids[i] = ex.ids()[c];
+                        mask[i] = 1;
+                        if (c > 0 && ex.lossMask()[c]) {
+                            lossRows[k] = i - 1;
+                            targets[k++] = ex.ids()[c];
+                        }
                     } else {
-                        ids[k] = padId;
+                        ids[i] = padId;
                     }
                 }
             }
             Shape s = new Shape(rows, len);
-            return new Batch(m.create(ids, s), m.create(mask, s), m.create(lm, s));
+            return n == 0 ? new Batch(m.create(ids, s), m.create(mask, s), null, null)
+                    : new Batch(m.create(ids, s), m.create(mask, s), m.create(lossRows), m.create(targets, new Shape(n, 1)));
         }
     }
 

@@ -26,6 +26,11 @@ public record TransformerModel(Transformer transformer) implements TrainableMode
     }
 
     @Override
+    public NDArray forwardRows(NDArray ids, NDArray mask, boolean training, NDArray rows) {
+        return transformer.forwardRows(ids, mask, training, null, rows);
+    }
+
+    @Override
     public void setAdapter(String parameterName, LinearAdapter adapter) {
         transformer.setAdapter(parameterName, adapter);
     }
