@@ -124,7 +124,7 @@ public record DemoConfig(boolean quick, WorldConfig world, String family, int hi
         o.put("pretrain_steps", pretrainSteps);
         o.put("pretrain_batch", pretrainBatch);
         o.put("pretrain_lr", pretrainLr);
-        o.put("version", 1);
+        o.put("version", 2); // 2: fused AdamW and loss-row LM head (other float rounding, another model)
         return o;
     }
 

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The speed paths agree with the plain ones: the engine's fused tanh GELU (values and gradients) with the
  * op-by-op formula, fused-QKV single-token decoding with full recomputation when the fused GELU is in play,
- * and decoding with a Q/K/V adapter (which must bypass the fused projection) or after a weight change
- * (which a new cache must see).
+ * decoding with a Q/K/V adapter (which must bypass the fused projection) or after a weight change
+ * (which a new cache must see), and the LM head on selected rows only (training's loss rows).
  */
 class FastPathTest extends EngineTestBase {
 
@@ -47,6 +47,31 @@ class FastPathTest extends EngineTestBase {
             }
             float dg = fusedGrad.sub(x.getGradient()).abs().max().getFloat();
             assertTrue(dg < 1e-4, "fused vs formula gradient max diff " + dg);
+        }
+    }
+
+    @Test
+    void forwardRowsEqualsTheSameRowsOfTheFullLogits() {
+        for (ModelConfig cfg : new ModelConfig[] {ModelConfig.gpt2(60, 32, 2, 4, 64),
+                ModelConfig.llama(60, 32, 2, 4, 2, 64, 64)}) {
+            try (NDManager m = manager.newSubManager(); Transformer t = Transformer.random(cfg, 5, m)) {
+                long[] ids = new long[2 * 9];
+                long[] mask = new long[2 * 9];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = (i * 11 + 2) % 60;
+                    mask[i] = i % 9 < (i < 9 ? 9 : 6) ? 1 : 0; // the second row right-padded
+                }
+                NDArray in = m.create(ids, new Shape(2, 9));
+                NDArray am = m.create(mask, new Shape(2, 9));
+                long[] rows = {0, 3, 8, 9, 13};
+                float[] full = t.forward(in, am, null, false, null).reshape(18, 60).get(m.create(rows)).toFloatArray();
+                float[] picked = t.forwardRows(in, am, false, null, m.create(rows)).toFloatArray();
+                assertTrue(picked.length == full.length, cfg.family() + ": " + picked.length + " values");
+                for (int i = 0; i < full.length; i++) {
+                    assertTrue(Math.abs(full[i] - picked[i]) < 1e-5, cfg.family() + " value " + i + ": " + full[i]
+                            + " vs " + picked[i]);
+                }
+            }
         }
     }
 
