@@ -83,6 +83,12 @@ public final class Llama2cTokenizer implements Tokenizer {
         return Optional.empty();
     }
 
+    /** Yes: its tables are read-only after loading. */
+    @Override
+    public boolean threadSafe() {
+        return true;
+    }
+
     @Override
     public int[] encode(String text) {
         if (text.isEmpty()) {

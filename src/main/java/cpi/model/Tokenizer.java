@@ -32,6 +32,11 @@ public interface Tokenizer extends AutoCloseable {
     /** Writes tokenizer.json (and tokenizer_config.json when known) into a checkpoint directory. */
     void saveTo(Path directory);
 
+    /** Whether encode() may be called from several threads at once (bulk encoding then uses all cores). */
+    default boolean threadSafe() {
+        return false;
+    }
+
     @Override
     default void close() {}
 }
