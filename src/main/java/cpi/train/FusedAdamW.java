@@ -13,7 +13,8 @@ import java.util.List;
  * parameter that reads p, g, m, v and writes p, m, v. The same step composed from NDArray ops makes about
  * fifteen passes and several parameter-sized temporaries, which on a 70M-parameter model costs as much as a
  * third of a training step. The arithmetic is torch.optim.AdamW's: p ← p·(1 − lr·wd), m ← β1·m + (1−β1)·g,
- * v ← β2·v + (1−β2)·g², p ← p − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε), with g = grad / gradScale.
+ * v ← β2·v + (1−β2)·g², p ← p − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε), with g = grad / gradDivisor. The compiled
+ * module belongs to the manager it was loaded in (the optimizer's) and is freed with it.
  */
 final class FusedAdamW implements AutoCloseable {
     // Lists arrive as DJL's named-list inputs ("p[]" arrays form one List[Tensor]); the floats as 0-d tensors.
