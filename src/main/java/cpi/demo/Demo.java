@@ -130,6 +130,9 @@ public final class Demo {
         ObjectNode p = summary.putObject("pretrain");
         p.put("closed_book_accuracy", pre.closedBook());
         p.put("copy_accuracy", pre.copy());
+        if (!Double.isNaN(pre.conflictMargin())) { // models cached before the conflict probe existed lack it
+            p.put("conflict_margin", pre.conflictMargin());
+        }
         p.put("cached", pre.cached());
         p.put("parameters", pre.parameters());
         p.put("seconds", pre.seconds());
@@ -192,8 +195,10 @@ public final class Demo {
                     c.finalCapability());
         }
         var p = r.summary().get("pretrain");
-        outStream.printf("pretraining: closed-book accuracy %.2f, in-context copy accuracy %.2f%n",
-                p.get("closed_book_accuracy").asDouble(), p.get("copy_accuracy").asDouble());
+        outStream.printf("pretraining: closed-book accuracy %.2f, in-context copy accuracy %.2f%s%n",
+                p.get("closed_book_accuracy").asDouble(), p.get("copy_accuracy").asDouble(),
+                p.has("conflict_margin") ? String.format(", memory over a conflicting context by %.1f nats",
+                        p.get("conflict_margin").asDouble()) : "");
         t.print(outStream);
         CurveSummary b = r.curves().get(Variant.BASELINE);
         if (b == null) {

@@ -14,11 +14,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What pretraining taught, in the pretraining (statement) form: closed-book accuracy on every known fact
- * and in-context copy accuracy on subjects without a fixed fact (greedy next word = the answer).
+ * What pretraining taught, in the pretraining (statement) form: closed-book accuracy on every known fact,
+ * in-context copy accuracy on subjects without a fixed fact (greedy next word = the answer), and on
+ * conflicts (a known subject's context stating another object) how often the next word is the context's
+ * object and by how much the model prefers its memory: the balance between the two pathways that IFT
+ * starts from (the theory's δ_M against δ_C).
  */
 public final class PretrainProbes {
-    public record Scores(double closedBook, double copy) {}
+    /**
+     * @param conflictContext share of conflict probes whose next word is the context's object
+     * @param conflictMargin  mean over conflict probes of log p(memorised object) − log p(context's object), nats
+     */
+    public record Scores(double closedBook, double copy, double conflictContext, double conflictMargin) {}
 
     private PretrainProbes() {}
 
@@ -26,6 +33,7 @@ public final class PretrainProbes {
         List<String> kinds = new ArrayList<>();
         List<String> prompts = new ArrayList<>();
         List<String> answers = new ArrayList<>();
+        List<String> memories = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(probesFile)) {
                 if (line.isBlank()) {
@@ -35,6 +43,7 @@ public final class PretrainProbes {
                 kinds.add(n.get("kind").asText());
                 prompts.add(n.get("prompt").asText());
                 answers.add(n.get("answer").asText());
+                memories.add(n.path("memory").asText(null));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -45,17 +54,44 @@ public final class PretrainProbes {
             out.addAll(m.generate(prompts.subList(i, Math.min(prompts.size(), i + 128)),
                     GenerationOptions.greedy(1, List.of())));
         }
-        int cb = 0, cbOk = 0, cp = 0, cpOk = 0;
+        int cb = 0, cbOk = 0, cp = 0, cpOk = 0, cf = 0, cfContext = 0;
+        List<String> conflictPrompts = new ArrayList<>();
+        List<String> contextObjects = new ArrayList<>();
+        List<String> memoryObjects = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
             boolean ok = out.get(i).trim().equals(answers.get(i));
-            if (kinds.get(i).equals(ProbeItem.CLOSED_BOOK)) {
-                cb++;
-                cbOk += ok ? 1 : 0;
-            } else {
-                cp++;
-                cpOk += ok ? 1 : 0;
+            switch (kinds.get(i)) {
+                case ProbeItem.CLOSED_BOOK -> {
+                    cb++;
+                    cbOk += ok ? 1 : 0;
+                }
+                case ProbeItem.CONFLICT -> {
+                    cf++;
+                    cfContext += ok ? 1 : 0;
+                    conflictPrompts.add(prompts.get(i));
+                    contextObjects.add(" " + answers.get(i));
+                    memoryObjects.add(" " + memories.get(i));
+                }
+                default -> {
+                    cp++;
+                    cpOk += ok ? 1 : 0;
+                }
             }
         }
-        return new Scores(cb == 0 ? Double.NaN : (double) cbOk / cb, cp == 0 ? Double.NaN : (double) cpOk / cp);
+        double margin = Double.NaN;
+        if (cf > 0) {
+            double[] fromContext = m.logLikelihood(conflictPrompts, contextObjects);
+            double[] fromMemory = m.logLikelihood(conflictPrompts, memoryObjects);
+            double sum = 0;
+            for (int i = 0; i < cf; i++) {
+                sum += fromMemory[i] - fromContext[i];
+            }
+            margin = sum / cf;
+        }
+        return new Scores(rate(cbOk, cb), rate(cpOk, cp), rate(cfContext, cf), margin);
+    }
+
+    private static double rate(int hits, int n) {
+        return n == 0 ? Double.NaN : (double) hits / n;
     }
 }

@@ -38,9 +38,12 @@ import java.util.Random;
 public final class Pretrainer {
     static final String METRICS = "pretrain.json";
 
-    /** @param closedBook closed-book fact accuracy (statement form); copy in-context copy accuracy */
-    public record Result(Path modelDir, boolean cached, double closedBook, double copy, double seconds,
-                         long parameters) {}
+    /**
+     * @param closedBook closed-book fact accuracy (statement form); copy in-context copy accuracy;
+     *        conflictMargin how much the model prefers memory to a conflicting context (PretrainProbes)
+     */
+    public record Result(Path modelDir, boolean cached, double closedBook, double copy, double conflictMargin,
+                         double seconds, long parameters) {}
 
     private Pretrainer() {}
 
@@ -56,7 +59,8 @@ public final class Pretrainer {
             JsonNode m = Json.read(metrics);
             log.printf("pretrained model: cached at %s (pretraining skipped)%n", dir);
             return new Result(dir, true, m.path("closed_book_accuracy").asDouble(), m.path("copy_accuracy").asDouble(),
-                    m.path("seconds").asDouble(), m.path("parameters").asLong());
+                    m.path("conflict_margin").asDouble(Double.NaN), m.path("seconds").asDouble(),
+                    m.path("parameters").asLong());
         }
         return pretrain(cfg, worldDir, dir, log);
     }
@@ -121,14 +125,14 @@ public final class Pretrainer {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             save(t, tok, dir, cfg, history, seconds, params);
-            log.printf("pretraining done in %.0f s: closed-book accuracy %.2f, in-context copy accuracy %.2f%n",
-                    seconds, s.closedBook(), s.copy());
+            log.printf("pretraining done in %.0f s: closed-book accuracy %.2f, in-context copy accuracy %.2f, "
+                    + "memory over a conflicting context by %.1f nats%n", seconds, s.closedBook(), s.copy(), s.conflictMargin());
             StringBuilder along = new StringBuilder("  closed-book / copy by step:");
             for (Probe pr : history) {
                 along.append(String.format(" %d:%.2f/%.2f", pr.step(), pr.scores().closedBook(), pr.scores().copy()));
             }
             log.println(along);
-            return new Result(dir, false, s.closedBook(), s.copy(), seconds, params);
+            return new Result(dir, false, s.closedBook(), s.copy(), s.conflictMargin(), seconds, params);
         }
     }
 
@@ -170,11 +174,13 @@ public final class Pretrainer {
             ObjectNode m = Json.object();
             m.put("closed_book_accuracy", s.closedBook());
             m.put("copy_accuracy", s.copy());
+            m.put("conflict_context", s.conflictContext());
+            m.put("conflict_margin", s.conflictMargin());
             m.put("seconds", seconds);
             var trajectory = m.putArray("probes");
             for (Probe pr : history) {
                 trajectory.addObject().put("step", pr.step()).put("closed_book_accuracy", pr.scores().closedBook())
-                        .put("copy_accuracy", pr.scores().copy());
+                        .put("copy_accuracy", pr.scores().copy()).put("conflict_margin", pr.scores().conflictMargin());
             }
             m.put("parameters", params);
             m.set("settings", cfg.pretrainKey());

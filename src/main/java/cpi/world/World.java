@@ -219,7 +219,10 @@ public final class World {
         return docs;
     }
 
-    /** Closed-book probes for every known fact and copy probes on unknown subjects (statement form). */
+    /**
+     * Closed-book probes for every known fact, copy probes on unknown subjects and conflict probes on known IFT
+     * subjects (statement form; copyItems of each of the last two).
+     */
     public List<ProbeItem> pretrainingProbes(int copyItems) {
         Random rng = stream(2);
         List<ProbeItem> out = new ArrayList<>();
@@ -239,6 +242,16 @@ public final class World {
             Collections.shuffle(sentences, rng);
             out.add(new ProbeItem("copy-" + i, ProbeItem.COPY,
                     String.join(" ", sentences) + " " + Phrasing.statement(r, s), o));
+        }
+        // Conflicts in pretraining form, on IFT subjects only (never evaluation ones): how the pretrained model
+        // weighs a context against its memory before any finetuning.
+        Random conflictRng = stream(7);
+        for (int i = 0; i < copyItems; i++) {
+            String r = pick(conflictRng, relations);
+            String s = pick(conflictRng, knownIft);
+            String o = pickOther(conflictRng, iftObjects.get(r), fact(s, r));
+            out.add(new ProbeItem("conflict-" + i, ProbeItem.CONFLICT, context(conflictRng, s, r, o, knownIft, iftObjects)
+                    + " " + Phrasing.statement(r, s), o, fact(s, r)));
         }
         return out;
     }

@@ -39,6 +39,9 @@ class DemoSmokeTest {
             assertTrue(probes.size() >= 2, "pretraining probed along the way: " + probes);
             assertEquals(12, probes.get(probes.size() - 1).get("step").asInt());
             assertEquals(closed, probes.get(probes.size() - 1).get("closed_book_accuracy").asDouble());
+            double margin = s.at("/pretrain/conflict_margin").asDouble(Double.NaN);
+            assertTrue(Double.isFinite(margin), "the conflict probe's memory-over-context margin is reported: " + margin);
+            assertEquals(margin, probes.get(probes.size() - 1).get("conflict_margin").asDouble(), 1e-12);
             for (Variant v : Variant.values()) {
                 JsonNode c = s.get(v.id());
                 for (String f : new String[] {"start_cf_accuracy", "peak_step", "peak_cf_accuracy", "final_cf_accuracy",

@@ -186,6 +186,25 @@ class WorldTest {
     }
 
     @Test
+    void conflictProbesUseIftSubjectsAndStateAnotherObjectThanTheMemorisedOne() {
+        World w = World.generate(small(7));
+        Set<String> iftSubjects = new HashSet<>(w.knownIftSubjects());
+        List<ProbeItem> conflicts = w.pretrainingProbes(50).stream()
+                .filter(p -> p.kind().equals(ProbeItem.CONFLICT)).toList();
+        assertEquals(50, conflicts.size());
+        for (ProbeItem p : conflicts) {
+            String[] words = p.prompt().split(" ");
+            // the prompt ends with the statement form "the <relation> of <subject> is"
+            String subject = words[words.length - 2];
+            String relation = words[words.length - 4];
+            assertTrue(iftSubjects.contains(subject), p.id() + ": " + subject + " is not an IFT subject");
+            assertEquals(w.fact(subject, relation), p.memory(), p.id());
+            assertNotEquals(p.memory(), p.answer(), p.id() + ": the context must state another object");
+            assertTrue(p.prompt().contains(" " + p.answer() + " "), p.id() + ": the context states the answer");
+        }
+    }
+
+    @Test
     void counterfactualAugmentationUsesIftSubjectsAndOtherObjects() {
         World w = World.generate(small(6));
         for (IftItem it : w.counterfactualExamples(100)) {
