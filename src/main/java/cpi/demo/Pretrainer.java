@@ -127,9 +127,10 @@ public final class Pretrainer {
             save(t, tok, dir, cfg, history, seconds, params);
             log.printf("pretraining done in %.0f s: closed-book accuracy %.2f, in-context copy accuracy %.2f, "
                     + "memory over a conflicting context by %.1f nats%n", seconds, s.closedBook(), s.copy(), s.conflictMargin());
-            StringBuilder along = new StringBuilder("  closed-book / copy by step:");
+            StringBuilder along = new StringBuilder("  closed-book / copy / memory-over-context margin by step:");
             for (Probe pr : history) {
-                along.append(String.format(" %d:%.2f/%.2f", pr.step(), pr.scores().closedBook(), pr.scores().copy()));
+                along.append(String.format(" %d:%.2f/%.2f/%.1f", pr.step(), pr.scores().closedBook(), pr.scores().copy(),
+                        pr.scores().conflictMargin()));
             }
             log.println(along);
             return new Result(dir, false, s.closedBook(), s.copy(), s.conflictMargin(), seconds, params);
