@@ -161,6 +161,14 @@ public final class Pretrainer {
         return out;
     }
 
+    /** The final scores and each probe's carry the same fields (pretrain.json). */
+    private static void putScores(ObjectNode o, PretrainProbes.Scores s) {
+        o.put("closed_book_accuracy", s.closedBook());
+        o.put("copy_accuracy", s.copy());
+        o.put("conflict_context", s.conflictContext());
+        o.put("conflict_margin", s.conflictMargin());
+    }
+
     /** Probe scores after a pretraining step (stored in pretrain.json as the pretraining trajectory). */
     record Probe(int step, PretrainProbes.Scores scores) {}
 
@@ -173,15 +181,11 @@ public final class Pretrainer {
             Path tmp = Files.createTempDirectory(dir.getParent(), dir.getFileName() + ".tmp-");
             Checkpoints.save(t, tok, tmp, DataType.FLOAT32);
             ObjectNode m = Json.object();
-            m.put("closed_book_accuracy", s.closedBook());
-            m.put("copy_accuracy", s.copy());
-            m.put("conflict_context", s.conflictContext());
-            m.put("conflict_margin", s.conflictMargin());
+            putScores(m, s);
             m.put("seconds", seconds);
             var trajectory = m.putArray("probes");
             for (Probe pr : history) {
-                trajectory.addObject().put("step", pr.step()).put("closed_book_accuracy", pr.scores().closedBook())
-                        .put("copy_accuracy", pr.scores().copy()).put("conflict_margin", pr.scores().conflictMargin());
+                putScores(trajectory.addObject().put("step", pr.step()), pr.scores());
             }
             m.put("parameters", params);
             m.set("settings", cfg.pretrainKey());

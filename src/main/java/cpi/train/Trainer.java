@@ -282,8 +282,10 @@ public final class Trainer implements AutoCloseable {
                 }
             }
             Shape s = new Shape(rows, len);
-            return n == 0 ? new Batch(m.create(ids, s), m.create(mask, s), null, null)
-                    : new Batch(m.create(ids, s), m.create(mask, s), m.create(lossRows), m.create(targets, new Shape(n, 1)));
+            NDArray idArray = m.create(ids, s);
+            NDArray maskArray = m.create(mask, s);
+            return n == 0 ? new Batch(idArray, maskArray, null, null)
+                    : new Batch(idArray, maskArray, m.create(lossRows), m.create(targets, new Shape(n, 1)));
         }
     }
 
