@@ -7,11 +7,17 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * Start, peak and final of a variant's counterfactual-accuracy curve, plus final parametric accuracy
- * and capability: the numbers of summary.json. The peak is the first step with the maximum value.
+ * Start, peak and final of a variant's counterfactual-accuracy curve, plus final parametric accuracy,
+ * capability and closed-book question accuracy: the numbers of summary.json. The peak is the first step
+ * with the maximum value.
  */
 public record CurveSummary(double startCf, long peakStep, double peakCf, double finalCf, long finalStep,
-                           double finalParametric, double finalCapability, TreeMap<Long, Double> cfCurve) {
+                           double finalParametric, double finalCapability, double finalClosedBook,
+                           TreeMap<Long, Double> cfCurve) {
+
+    /** The trajectory metric of the world's closed-book questions (a capability benchmark named after its file). */
+    public static final String CLOSED_BOOK_METRIC = "benchmark_"
+            + cpi.world.WorldFiles.EVAL_CLOSED_BOOK.replaceFirst("\\.jsonl$", "");
 
     public double drop() {
         return peakCf - finalCf;
@@ -30,6 +36,7 @@ public record CurveSummary(double startCf, long peakStep, double peakCf, double 
         TreeMap<Long, Double> cf = series(records, cfDataset, "counterfactual_accuracy");
         TreeMap<Long, Double> par = series(records, cfDataset, "parametric_accuracy");
         TreeMap<Long, Double> cap = series(records, "_capability", "capability");
+        TreeMap<Long, Double> closedBook = series(records, "_capability", CLOSED_BOOK_METRIC);
         if (cf.isEmpty()) {
             throw new IllegalStateException("no counterfactual_accuracy records for " + cfDataset);
         }
@@ -43,7 +50,8 @@ public record CurveSummary(double startCf, long peakStep, double peakCf, double 
         }
         return new CurveSummary(cf.firstEntry().getValue(), peakStep, peak, cf.lastEntry().getValue(), cf.lastKey(),
                 par.isEmpty() ? Double.NaN : par.lastEntry().getValue(),
-                cap.isEmpty() ? Double.NaN : cap.lastEntry().getValue(), cf);
+                cap.isEmpty() ? Double.NaN : cap.lastEntry().getValue(),
+                closedBook.isEmpty() ? Double.NaN : closedBook.lastEntry().getValue(), cf);
     }
 
     static TreeMap<Long, Double> series(List<TrajectoryRecord> records, String dataset, String metric) {
@@ -65,6 +73,9 @@ public record CurveSummary(double startCf, long peakStep, double peakCf, double 
         o.put("drop", drop());
         o.put("final_parametric_accuracy", finalParametric);
         o.put("final_capability", finalCapability);
+        if (Double.isFinite(finalClosedBook)) {
+            o.put("final_closed_book_accuracy", finalClosedBook);
+        }
         o.put("final_step", finalStep);
         return o;
     }

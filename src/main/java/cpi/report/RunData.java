@@ -34,6 +34,7 @@ public final class RunData {
     public static final String HELDOUT_LOSS = "heldout_loss";
     public static final String CAPABILITY_SCORE = "capability";
     public static final String CONTEXT_QA = "context_qa_accuracy";
+    public static final String BENCHMARK_PREFIX = "benchmark_";
 
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
     private static final Pattern ITEMS_FILE = Pattern.compile("items\\.(.+)\\.jsonl");
@@ -120,6 +121,17 @@ public final class RunData {
         byDatasetMetric.forEach((ds, metrics) -> {
             if (!ds.startsWith("_") && metrics.containsKey(CF)) {
                 out.add(ds);
+            }
+        });
+        return out;
+    }
+
+    /** Capability benchmarks scored in-loop ("_capability" metrics "benchmark_NAME"), in the order recorded. */
+    public List<String> benchmarkMetrics() {
+        List<String> out = new ArrayList<>();
+        byDatasetMetric.getOrDefault(CAPABILITY, Map.of()).keySet().forEach(m -> {
+            if (m.startsWith(BENCHMARK_PREFIX)) {
+                out.add(m);
             }
         });
         return out;

@@ -92,7 +92,7 @@ public final class TrajectoryCharts {
         return panels.isEmpty() ? null : Figure.panels(panels, layout.columns());
     }
 
-    /** Training loss and held-out loss; capability score and context-QA accuracy, vs step. */
+    /** Training loss and held-out loss; capability score, context-QA and benchmark accuracies, vs step. */
     public static Figure training(RunData run) {
         List<XYChart> panels = new ArrayList<>();
         Charts.Layout layout = Charts.Layout.forPanels(2);
@@ -119,7 +119,15 @@ public final class TrajectoryCharts {
         }
         Charts.Line cap = line(run, RunData.CAPABILITY, RunData.CAPABILITY_SCORE, "capability score", XAxis.STEP);
         Charts.Line qa = line(run, RunData.CAPABILITY, RunData.CONTEXT_QA, "context-QA accuracy", XAxis.STEP);
-        if (cap != null || qa != null) {
+        List<Charts.Line> benchmarks = new ArrayList<>();
+        for (String m : run.benchmarkMetrics()) {
+            Charts.Line b = line(run, RunData.CAPABILITY, m, m.substring(RunData.BENCHMARK_PREFIX.length()),
+                    XAxis.STEP);
+            if (b != null) {
+                benchmarks.add(b);
+            }
+        }
+        if (cap != null || qa != null || !benchmarks.isEmpty()) {
             Charts.LineChart c = Charts.line("Capability").x("step").y("score").yPattern("0.00")
                     .size(layout.width(), layout.height());
             if (cap != null) {
@@ -127,6 +135,9 @@ public final class TrajectoryCharts {
             }
             if (qa != null) {
                 c.add(qa.color(Theme.COUNTERFACTUAL).dashed());
+            }
+            for (Charts.Line b : benchmarks) {
+                c.add(b.color(Theme.PARAMETRIC).dashed());
             }
             panels.add(c.build());
         }

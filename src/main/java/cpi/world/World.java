@@ -360,6 +360,22 @@ public final class World {
     }
 
     /**
+     * Closed-book questions on every held-out known fact (IFT format, no context; output = the memorised
+     * object): whether finetuning connects the question format to what pretraining memorised, for subjects
+     * IFT never asked about. The demo scores it as a short-answer capability benchmark.
+     */
+    public List<IftItem> closedBookEval() {
+        List<IftItem> out = new ArrayList<>();
+        for (String s : knownEval) {
+            for (String r : relations) {
+                out.add(new IftItem("cb-" + out.size(), Phrasing.question(r, s), "", fact(s, r), IftItem.CLOSED_BOOK,
+                        Phrasing.statement(r, s), s, r));
+            }
+        }
+        return out;
+    }
+
+    /**
      * Capability items: the context states the right answer. Held-out known subjects with their true
      * fact (stratum known_subject) and held-out unknown subjects (stratum unknown_subject). The
      * parametric answer equals the answer (there is no conflict).

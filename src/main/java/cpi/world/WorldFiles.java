@@ -30,6 +30,7 @@ public final class WorldFiles {
     public static final String AUGMENT = "ift_counterfactual.jsonl";
     public static final String EVAL_CF = "eval_counterfactual.jsonl";
     public static final String EVAL_CAPABILITY = "eval_capability.jsonl";
+    public static final String EVAL_CLOSED_BOOK = "eval_closed_book.jsonl";
 
     /** Number of copy probes written to pretrain_probes.jsonl. */
     public static final int COPY_PROBES = 200;
@@ -66,6 +67,8 @@ public final class WorldFiles {
                 world.counterfactualEval().stream().map(WorldFiles::conflictJson).toList()));
         out.put(EVAL_CAPABILITY, writeJsonl(dir.resolve(EVAL_CAPABILITY),
                 world.capabilityEval().stream().map(WorldFiles::conflictJson).toList()));
+        out.put(EVAL_CLOSED_BOOK, writeJsonl(dir.resolve(EVAL_CLOSED_BOOK),
+                world.closedBookEval().stream().map(IftItem::toJson).toList()));
         return out;
     }
 

@@ -21,6 +21,7 @@ class CurveSummaryTest {
             r.add(TrajectoryRecord.of(step, "eval_counterfactual", "counterfactual_accuracy", cf[i]));
             r.add(TrajectoryRecord.of(step, "eval_counterfactual", "parametric_accuracy", 1 - cf[i]));
             r.add(TrajectoryRecord.of(step, "_capability", "capability", 0.5 + i * 0.1));
+            r.add(TrajectoryRecord.of(step, "_capability", CurveSummary.CLOSED_BOOK_METRIC, 0.2 + i * 0.15));
         }
         return r;
     }
@@ -35,6 +36,8 @@ class CurveSummaryTest {
         assertEquals(0.5, c.drop(), 1e-12);
         assertEquals(0.8, c.finalParametric(), 1e-12);
         assertEquals(0.9, c.finalCapability(), 1e-12);
+        assertEquals(0.8, c.finalClosedBook(), 1e-12);
+        assertEquals(0.8, c.toJson().get("final_closed_book_accuracy").asDouble(), 1e-12);
         assertTrue(Demo.inverted(c));
         assertEquals(0.5, c.toJson().get("drop").asDouble(), 1e-12);
     }
@@ -44,6 +47,15 @@ class CurveSummaryTest {
         assertFalse(Demo.inverted(CurveSummary.of(curve(0.0, 0.3, 0.5, 0.6), null)));
         assertFalse(Demo.inverted(CurveSummary.of(curve(0.0, 0.3, 0.5, 0.45), null)), "drop < 10 points");
         assertFalse(Demo.inverted(CurveSummary.of(curve(0.5, 0.6, 0.2), null)), "rise < 15 points");
+    }
+
+    @Test
+    void withoutTheClosedBookBenchmarkItsFieldIsLeftOut() {
+        List<TrajectoryRecord> r = new ArrayList<>(curve(0.1, 0.5, 0.2));
+        r.removeIf(t -> t.metric().equals(CurveSummary.CLOSED_BOOK_METRIC));
+        CurveSummary c = CurveSummary.of(r, null);
+        assertTrue(Double.isNaN(c.finalClosedBook()));
+        assertFalse(c.toJson().has("final_closed_book_accuracy"));
     }
 
     @Test

@@ -45,7 +45,7 @@ class DemoSmokeTest {
             for (Variant v : Variant.values()) {
                 JsonNode c = s.get(v.id());
                 for (String f : new String[] {"start_cf_accuracy", "peak_step", "peak_cf_accuracy", "final_cf_accuracy",
-                        "drop", "final_parametric_accuracy", "final_capability"}) {
+                        "drop", "final_parametric_accuracy", "final_capability", "final_closed_book_accuracy"}) {
                     assertTrue(c.has(f), v.id() + " lacks " + f);
                 }
                 assertEquals(6, c.get("final_step").asInt(), v.id() + " ran its steps");

@@ -90,6 +90,19 @@ class TrajectoryChartsTest {
     }
 
     @Test
+    void capabilityPanelDrawsEachInLoopBenchmark() {
+        RunData run = RunData.of("bench", List.of(TrajectoryRecord.of(0, "_capability", "capability", 0.2),
+                TrajectoryRecord.of(0, "_capability", "benchmark_closed_book", 0.1),
+                TrajectoryRecord.of(50, "_capability", "capability", 0.6),
+                TrajectoryRecord.of(50, "_capability", "benchmark_closed_book", 0.9)));
+        assertEquals(List.of("benchmark_closed_book"), run.benchmarkMetrics());
+        Map<String, XYSeries> cap = series(TrajectoryCharts.training(run).panels().get(0));
+        assertArrayEquals(new double[] {0.1, 0.9}, cap.get("closed_book").getYData());
+        assertTrue(cap.containsKey("capability score"));
+        assertTrue(baseline.benchmarkMetrics().isEmpty(), "runs without benchmarks draw none");
+    }
+
+    @Test
     void chartsAreAbsentWhenTheRunLacksTheirMetrics() {
         RunData lossOnly = RunData.of("loss-only", List.of(TrajectoryRecord.of(0, "_train", "loss", 3.0),
                 TrajectoryRecord.of(10, "_train", "loss", 2.0)));

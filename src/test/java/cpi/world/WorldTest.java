@@ -166,6 +166,23 @@ class WorldTest {
     }
 
     @Test
+    void closedBookQuestionsAskEveryHeldOutKnownFactOnceWithoutContext() {
+        World w = World.generate(small(5));
+        List<IftItem> cb = w.closedBookEval();
+        assertEquals(w.knownEvalSubjects().size() * w.relations().size(), cb.size());
+        assertEquals(cb.size(), cb.stream().map(IftItem::instruction).distinct().count(), "each question once");
+        Set<String> iftSubjects = new HashSet<>();
+        w.iftMixture().forEach(it -> iftSubjects.add(it.subject()));
+        for (IftItem it : cb) {
+            assertTrue(it.input().isEmpty(), it.id() + " has no context");
+            assertTrue(w.knownEvalSubjects().contains(it.subject()), it.id() + " asks about a held-out known subject");
+            assertFalse(iftSubjects.contains(it.subject()), it.id() + ": subject also in IFT");
+            assertEquals(w.fact(it.subject(), it.relation()), it.output(), it.id() + " answer is the memorised fact");
+            assertEquals(Phrasing.question(it.relation(), it.subject()), it.instruction());
+        }
+    }
+
+    @Test
     void disjointEvalObjectsNeverInIft() {
         WorldConfig d = small(5);
         d = new WorldConfig(d.seed(), d.relations(), d.objectsPerRelation(), d.knownSubjects(), d.unknownSubjects(),
@@ -236,7 +253,7 @@ class WorldTest {
         assertEquals(w.vocabulary().size(), vocab.size(), "vocabulary has no duplicates");
         Map<String, Path> files = WorldFiles.write(w, tmp);
         for (String name : List.of(WorldFiles.PRETRAIN, WorldFiles.IFT, WorldFiles.EVAL_CF,
-                WorldFiles.EVAL_CAPABILITY, WorldFiles.PRETRAIN_PROBES)) {
+                WorldFiles.EVAL_CAPABILITY, WorldFiles.EVAL_CLOSED_BOOK, WorldFiles.PRETRAIN_PROBES)) {
             for (String line : Files.readAllLines(files.get(name))) {
                 var node = cpi.util.Json.MAPPER.readTree(line);
                 for (var field : List.of("text", "instruction", "input", "output", "question", "context",
