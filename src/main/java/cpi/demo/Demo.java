@@ -213,6 +213,35 @@ public final class Demo {
         outStream.printf("baseline: %s (rise %+.2f, then drop %.2f)%n",
                 inverted(b) ? "context-parametric inversion: counterfactual accuracy rose, then fell"
                         : "no inversion at this setting", b.rise(), b.drop());
+        String why = whyNoInversion(b, p.get("copy_accuracy").asDouble());
+        if (why != null) {
+            outStream.println("  why: " + why + " (docs/demo.md, \"What decides the seed\")");
+        }
+    }
+
+    /**
+     * Which of the failure modes measured across seeds (docs/demo.md) a baseline without an inversion shows,
+     * or null when it inverted: no copying from pretraining, memory from the start, or copying for ever
+     * because finetuning never connected questions to memory (closed-book questions on held-out subjects).
+     */
+    static String whyNoInversion(CurveSummary b, double pretrainCopy) {
+        if (inverted(b)) {
+            return null;
+        }
+        if (pretrainCopy < 0.5) {
+            return String.format("pretraining never learned in-context copying (copy accuracy %.2f), so "
+                    + "nothing makes the model follow a context", pretrainCopy);
+        }
+        if (b.rise() < 0.15) {
+            return String.format("the model answered known subjects from memory from the start "
+                    + "(final parametric accuracy %.2f): copying never won first", b.finalParametric());
+        }
+        if (Double.isFinite(b.finalClosedBook()) && b.finalClosedBook() < 0.5) {
+            return String.format("finetuning never connected questions to what pretraining memorised "
+                    + "(closed-book questions on held-out subjects: %.2f), so known subjects are still answered "
+                    + "by copying the context", b.finalClosedBook());
+        }
+        return "counterfactual accuracy rose but fell less than 10 points within the finetuning steps";
     }
 
     /** Prints finetuning progress: a bar per variant and a line per evaluation. */

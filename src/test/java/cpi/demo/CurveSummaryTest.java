@@ -59,6 +59,23 @@ class CurveSummaryTest {
     }
 
     @Test
+    void aBaselineWithoutInversionIsExplainedByItsFailureMode() {
+        assertEquals(null, Demo.whyNoInversion(CurveSummary.of(curve(0.05, 0.6, 0.7, 0.4, 0.2), null), 0.9));
+        assertTrue(Demo.whyNoInversion(CurveSummary.of(curve(0.05, 0.2, 0.3, 0.3), null), 0.1)
+                .startsWith("pretraining never learned in-context copying"));
+        assertTrue(Demo.whyNoInversion(CurveSummary.of(curve(0.05, 0.1, 0.0), null), 0.9)
+                .contains("from memory from the start"));
+        // risen and held, closed-book questions still unanswered at the end (0.2 + 3 * 0.15 = 0.65 here)
+        List<TrajectoryRecord> held = new ArrayList<>(curve(0.05, 0.6, 0.65, 0.64));
+        held.removeIf(t -> t.metric().equals(CurveSummary.CLOSED_BOOK_METRIC));
+        held.add(TrajectoryRecord.of(150, "_capability", CurveSummary.CLOSED_BOOK_METRIC, 0.1));
+        assertTrue(Demo.whyNoInversion(CurveSummary.of(held, null), 0.9)
+                .startsWith("finetuning never connected questions"));
+        assertTrue(Demo.whyNoInversion(CurveSummary.of(curve(0.05, 0.6, 0.65, 0.64), null), 0.9)
+                .startsWith("counterfactual accuracy rose but fell less"), "closed-book answered: none of the known modes");
+    }
+
+    @Test
     void peakIsTheFirstMaximum() {
         assertEquals(50, CurveSummary.of(curve(0.1, 0.5, 0.5, 0.1), null).peakStep());
     }
