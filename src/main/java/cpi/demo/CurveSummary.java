@@ -16,8 +16,8 @@ public record CurveSummary(double startCf, long peakStep, double peakCf, double 
                            TreeMap<Long, Double> cfCurve) {
 
     /** The trajectory metric of the world's closed-book questions (a capability benchmark named after its file). */
-    public static final String CLOSED_BOOK_METRIC = "benchmark_"
-            + cpi.world.WorldFiles.EVAL_CLOSED_BOOK.replaceFirst("\\.jsonl$", "");
+    public static final String CLOSED_BOOK_METRIC =
+            cpi.train.McBenchmark.metric(java.nio.file.Path.of(cpi.world.WorldFiles.EVAL_CLOSED_BOOK));
 
     public double drop() {
         return peakCf - finalCf;

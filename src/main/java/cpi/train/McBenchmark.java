@@ -43,6 +43,13 @@ public final class McBenchmark {
         return file.getFileName().toString().replaceFirst("\\.(jsonl|json|csv)$", "");
     }
 
+    /** The "_capability" trajectory metric an in-loop benchmark file is recorded under (cpi.report reads it). */
+    public static String metric(Path file) {
+        return METRIC_PREFIX + name(file);
+    }
+
+    static final String METRIC_PREFIX = "benchmark_";
+
     public static List<Item> read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new UserError(file + ": benchmark file not found");

@@ -16,6 +16,12 @@ class McBenchmarkTest {
     Path dir;
 
     @Test
+    void aBenchmarkIsRecordedUnderTheMetricTheReportReads() {
+        assertEquals("benchmark_arc_easy", McBenchmark.metric(Path.of("/data/arc_easy.jsonl")));
+        assertTrue(McBenchmark.metric(Path.of("mmlu.csv")).startsWith(cpi.report.RunData.BENCHMARK_PREFIX));
+    }
+
+    @Test
     void readsGenericArcAndMmluFormats() throws Exception {
         Path arc = dir.resolve("arc.jsonl");
         Files.writeString(arc, "{\"question\":{\"stem\":\"Which is a gas?\",\"choices\":[{\"text\":\"ice\",\"label\":\"A\"},"
