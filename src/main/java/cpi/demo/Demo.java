@@ -144,6 +144,10 @@ public final class Demo {
         summary.set("filter", filterInfo);
         if (curves.containsKey(Variant.BASELINE)) {
             summary.put("inversion", inverted(curves.get(Variant.BASELINE)));
+            String why = whyNoInversion(curves.get(Variant.BASELINE), pre.copy());
+            if (why != null) {
+                summary.put("why_no_inversion", why);
+            }
         }
         if (curves.containsKey(Variant.FILTERED)) {
             summary.put("filtered_holds", curves.get(Variant.FILTERED).drop() <= 0.05);
@@ -213,9 +217,9 @@ public final class Demo {
         outStream.printf("baseline: %s (rise %+.2f, then drop %.2f)%n",
                 inverted(b) ? "context-parametric inversion: counterfactual accuracy rose, then fell"
                         : "no inversion at this setting", b.rise(), b.drop());
-        String why = whyNoInversion(b, p.get("copy_accuracy").asDouble());
-        if (why != null) {
-            outStream.println("  why: " + why + " (docs/demo.md, \"What decides the seed\")");
+        if (r.summary().has("why_no_inversion")) {
+            outStream.println("  why: " + r.summary().get("why_no_inversion").asText()
+                    + " (docs/demo.md, \"What decides the seed\")");
         }
     }
 

@@ -51,6 +51,8 @@ class DemoSmokeTest {
                 assertEquals(6, c.get("final_step").asInt(), v.id() + " ran its steps");
                 assertTrue(Files.isRegularFile(tmp.resolve("a/runs").resolve(v.id()).resolve("trajectory.jsonl")));
             }
+            // a run without an inversion names its failure mode; one with an inversion has none
+            assertEquals(!s.get("inversion").asBoolean(), s.has("why_no_inversion"), s.toString());
             assertEquals(300, s.at("/filter/total").asInt());
             assertEquals(s.at("/filter/dropped").asInt(), s.at("/filter/dropped_non_context_critical").asInt()
                     + s.at("/filter/dropped_context_critical").asInt());
