@@ -18,16 +18,6 @@ import cpi.util.TorchScript;
  * formula.
  */
 final class FusedGelu implements AutoCloseable {
-    private static final String CODE = """
-            class GeluTanh(Module):
-              __parameters__ = []
-              __buffers__ = []
-              training : bool
-              def forward(self: __torch__.GeluTanh,
-                x: Tensor) -> Tensor:
-                return torch.gelu(x, approximate="tanh")
-            """;
-
     private final PtSymbolBlock module;
 
     private FusedGelu(PtSymbolBlock module) {
@@ -36,7 +26,8 @@ final class FusedGelu implements AutoCloseable {
 
     /** Compiles the module in the given manager, or returns null if this engine cannot. */
     static FusedGelu load(NDManager manager) {
-        PtSymbolBlock module = TorchScript.compile(manager, "GeluTanh", CODE);
+        PtSymbolBlock module = TorchScript.compile(manager, "GeluTanh", "x: Tensor", "Tensor",
+                "return torch.gelu(x, approximate=\"tanh\")");
         return module == null ? null : new FusedGelu(module);
     }
 

@@ -18,21 +18,12 @@ import java.util.List;
  */
 final class FusedAdamW implements AutoCloseable {
     // Lists arrive as DJL's named-list inputs ("p[]" arrays form one List[Tensor]); the floats as 0-d tensors.
-    private static final String CODE = """
-            class FusedAdamW(Module):
-              __parameters__ = []
-              __buffers__ = []
-              training : bool
-              def forward(self: __torch__.FusedAdamW,
-                params: List[Tensor],
-                grads: List[Tensor],
-                exp_avgs: List[Tensor],
-                exp_avg_sqs: List[Tensor],
-                steps: List[Tensor],
-                hyper: Tensor,
-                grad_scale: Tensor) -> Tensor:
-                torch._fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, annotate(List[Tensor], []), steps, lr=float(hyper[0]), beta1=float(hyper[1]), beta2=float(hyper[2]), weight_decay=float(hyper[3]), eps=float(hyper[4]), amsgrad=False, maximize=False, grad_scale=grad_scale, found_inf=None)
-                return grad_scale
+    private static final String ARGUMENTS = """
+            params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor], exp_avg_sqs: List[Tensor],
+                steps: List[Tensor], hyper: Tensor, grad_scale: Tensor""";
+    private static final String BODY = """
+            torch._fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, annotate(List[Tensor], []), steps, lr=float(hyper[0]), beta1=float(hyper[1]), beta2=float(hyper[2]), weight_decay=float(hyper[3]), eps=float(hyper[4]), amsgrad=False, maximize=False, grad_scale=grad_scale, found_inf=None)
+            return grad_scale
             """;
 
     private final PtSymbolBlock module;
@@ -43,7 +34,7 @@ final class FusedAdamW implements AutoCloseable {
 
     /** Compiles the kernel's module, or returns null if this engine cannot (the caller composes the step). */
     static FusedAdamW load(NDManager manager) {
-        PtSymbolBlock module = TorchScript.compile(manager, "FusedAdamW", CODE);
+        PtSymbolBlock module = TorchScript.compile(manager, "FusedAdamW", ARGUMENTS, "Tensor", BODY);
         return module == null ? null : new FusedAdamW(module);
     }
 

@@ -21,20 +21,36 @@ public final class TorchScript {
     private TorchScript() {}
 
     /**
-     * Compiles a module with no parameters whose class {@code className} is defined by {@code code} (TorchScript
-     * serialized-code syntax: {@code class X(Module): ...} with {@code __parameters__}, {@code __buffers__} and
-     * {@code training : bool}). Returns null when the manager is not PyTorch's or the engine refuses the code,
-     * so callers keep an op-by-op path.
+     * Compiles a module with no parameters, class {@code className}, whose {@code forward(self, <arguments>) ->
+     * <returns>} runs {@code body} (TorchScript statements, one per line). The class header the serialized-code
+     * format needs ({@code __parameters__}, {@code __buffers__}, {@code training}, the typed {@code self}) is
+     * written here, so it always names the class the archive's pickle instantiates. Returns null when the
+     * manager is not PyTorch's or the engine refuses the code, so callers keep an op-by-op path.
      */
-    public static PtSymbolBlock compile(NDManager manager, String className, String code) {
+    public static PtSymbolBlock compile(NDManager manager, String className, String arguments, String returns,
+                                        String body) {
         if (!(manager instanceof PtNDManager pt)) {
             return null;
         }
         try {
-            return JniUtils.loadModule(pt, new ByteArrayInputStream(archive(className, code)), false, false);
+            byte[] archive = archive(className, source(className, arguments, returns, body));
+            return JniUtils.loadModule(pt, new ByteArrayInputStream(archive), false, false);
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** The module's code/__torch__.py: the class header and its forward method. */
+    static String source(String className, String arguments, String returns, String body) {
+        StringBuilder code = new StringBuilder()
+                .append("class ").append(className).append("(Module):\n")
+                .append("  __parameters__ = []\n")
+                .append("  __buffers__ = []\n")
+                .append("  training : bool\n")
+                .append("  def forward(self: __torch__.").append(className).append(",\n")
+                .append("    ").append(arguments.strip()).append(") -> ").append(returns).append(":\n");
+        body.strip().lines().forEach(line -> code.append("    ").append(line.strip()).append('\n'));
+        return code.toString();
     }
 
     /** A torch.jit.save archive (format version 10) holding one parameterless module. */
