@@ -101,9 +101,8 @@ public final class AdamW {
     /** The fused kernel takes one weight decay per call: matrices decay, vectors (biases, norms) do not. */
     private void updateFused(Map<String, NDArray> params, Map<String, NDArray> grads, double lr, double gradScale,
                              NDManager scratch) {
-        List<NDArray> decayP = new ArrayList<>(), decayG = new ArrayList<>(), decayM = new ArrayList<>(),
-                decayV = new ArrayList<>(), flatP = new ArrayList<>(), flatG = new ArrayList<>(),
-                flatM = new ArrayList<>(), flatV = new ArrayList<>();
+        Group decay = new Group();
+        Group flat = new Group();
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             NDArray p = e.getValue();
             NDArray g = grads.get(e.getKey());
@@ -112,22 +111,33 @@ public final class AdamW {
             }
             NDArray mi = m.computeIfAbsent(e.getKey(), k -> manager.zeros(p.getShape()));
             NDArray vi = v.computeIfAbsent(e.getKey(), k -> manager.zeros(p.getShape()));
-            boolean decays = weightDecay > 0 && p.getShape().dimension() >= 2;
-            (decays ? decayP : flatP).add(p);
-            (decays ? decayG : flatG).add(g);
-            (decays ? decayM : flatM).add(mi);
-            (decays ? decayV : flatV).add(vi);
+            (weightDecay > 0 && p.getShape().dimension() >= 2 ? decay : flat).add(p, g, mi, vi);
         }
         try (NDManager u = scratch.newSubManager()) {
             NDArray step = u.create((float) t);
             // the kernel divides gradients by this (it is AMP's loss scale); clipping multiplies them by gradScale
             NDArray divisor = u.create((float) (1.0 / gradScale));
-            if (!decayP.isEmpty()) {
-                fused.update(decayP, decayG, decayM, decayV, step, lr, beta1, beta2, weightDecay, eps, divisor, u);
+            if (!decay.p().isEmpty()) {
+                fused.update(decay.p(), decay.g(), decay.m(), decay.v(), step, lr, beta1, beta2, weightDecay, eps,
+                        divisor, u);
             }
-            if (!flatP.isEmpty()) {
-                fused.update(flatP, flatG, flatM, flatV, step, lr, beta1, beta2, 0.0, eps, divisor, u);
+            if (!flat.p().isEmpty()) {
+                fused.update(flat.p(), flat.g(), flat.m(), flat.v(), step, lr, beta1, beta2, 0.0, eps, divisor, u);
             }
+        }
+    }
+
+    /** Parameters, gradients and moments of one fused call, aligned by index. */
+    private record Group(List<NDArray> p, List<NDArray> g, List<NDArray> m, List<NDArray> v) {
+        Group() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+
+        void add(NDArray param, NDArray grad, NDArray first, NDArray second) {
+            p.add(param);
+            g.add(grad);
+            m.add(first);
+            v.add(second);
         }
     }
 
