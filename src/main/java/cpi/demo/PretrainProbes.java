@@ -29,25 +29,23 @@ public final class PretrainProbes {
 
     private PretrainProbes() {}
 
-    public static Scores measure(Transformer t, Tokenizer tok, Path probesFile) {
-        List<String> kinds = new ArrayList<>();
-        List<String> prompts = new ArrayList<>();
-        List<String> answers = new ArrayList<>();
-        List<String> memories = new ArrayList<>();
+    /** The probes of a world (pretrain_probes.jsonl); read once, measured at every probe step. */
+    public static List<ProbeItem> read(Path probesFile) {
+        List<ProbeItem> items = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(probesFile)) {
-                if (line.isBlank()) {
-                    continue;
+                if (!line.isBlank()) {
+                    items.add(ProbeItem.fromJson(Json.MAPPER.readTree(line)));
                 }
-                var n = Json.MAPPER.readTree(line);
-                kinds.add(n.get("kind").asText());
-                prompts.add(n.get("prompt").asText());
-                answers.add(n.get("answer").asText());
-                memories.add(n.path("memory").asText(null));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return items;
+    }
+
+    public static Scores measure(Transformer t, Tokenizer tok, List<ProbeItem> items) {
+        List<String> prompts = items.stream().map(ProbeItem::prompt).toList();
         LocalTextModel m = new LocalTextModel(t, tok, "pretraining");
         List<String> out = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i += 128) {
@@ -59,8 +57,9 @@ public final class PretrainProbes {
         List<String> contextObjects = new ArrayList<>();
         List<String> memoryObjects = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
-            boolean ok = out.get(i).trim().equals(answers.get(i));
-            switch (kinds.get(i)) {
+            ProbeItem item = items.get(i);
+            boolean ok = out.get(i).trim().equals(item.answer());
+            switch (item.kind()) {
                 case ProbeItem.CLOSED_BOOK -> {
                     cb++;
                     cbOk += ok ? 1 : 0;
@@ -68,9 +67,9 @@ public final class PretrainProbes {
                 case ProbeItem.CONFLICT -> {
                     cf++;
                     cfContext += ok ? 1 : 0;
-                    conflictPrompts.add(prompts.get(i));
-                    contextObjects.add(" " + answers.get(i));
-                    memoryObjects.add(" " + memories.get(i));
+                    conflictPrompts.add(item.prompt());
+                    contextObjects.add(" " + item.answer());
+                    memoryObjects.add(" " + item.memory());
                 }
                 default -> {
                     cp++;

@@ -20,6 +20,7 @@ import cpi.util.Djl;
 import cpi.util.Hashing;
 import cpi.util.Json;
 import cpi.util.Progress;
+import cpi.world.ProbeItem;
 import cpi.world.WorldFiles;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -85,7 +86,7 @@ public final class Pretrainer {
                     Math.min(50, cfg.pretrainSteps() / 10), cfg.pretrainSteps(), cfg.pretrainLr() / 10, 0.0,
                     0.9, 0.95, 1e-8, 1.0, 1 << 14, 0.0, cfg.world().seed(), null);
             Random order = new Random(cfg.world().seed() + 11);
-            Path probes = worldDir.resolve(WorldFiles.PRETRAIN_PROBES);
+            List<ProbeItem> probes = PretrainProbes.read(worldDir.resolve(WorldFiles.PRETRAIN_PROBES));
             int probeEvery = Math.max(1, (cfg.pretrainSteps() + 7) / 8);
             List<Probe> history = new ArrayList<>();
             String probed = "";

@@ -18,6 +18,12 @@ public record ProbeItem(String id, String kind, String prompt, String answer, St
         this(id, kind, prompt, answer, null);
     }
 
+    /** A line of pretrain_probes.jsonl, as {@link #toJson} writes it. */
+    public static ProbeItem fromJson(com.fasterxml.jackson.databind.JsonNode n) {
+        return new ProbeItem(n.path("id").asText(), n.get("kind").asText(), n.get("prompt").asText(),
+                n.get("answer").asText(), n.path("memory").asText(null));
+    }
+
     public ObjectNode toJson() {
         ObjectNode o = Json.object();
         o.put("id", id);

@@ -222,6 +222,16 @@ class WorldTest {
     }
 
     @Test
+    void probeItemsRoundTripThroughTheirJsonLine() {
+        List<ProbeItem> probes = World.generate(small(4)).pretrainingProbes(20);
+        assertTrue(probes.stream().anyMatch(p -> p.memory() != null), "conflict probes carry the memorised object");
+        assertTrue(probes.stream().anyMatch(p -> p.memory() == null), "the others do not");
+        for (ProbeItem p : probes) {
+            assertEquals(p, ProbeItem.fromJson(p.toJson()));
+        }
+    }
+
+    @Test
     void counterfactualAugmentationUsesIftSubjectsAndOtherObjects() {
         World w = World.generate(small(6));
         for (IftItem it : w.counterfactualExamples(100)) {
