@@ -74,7 +74,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.put("engine", "PyTorch " + Djl.engine().getVersion() + " via DJL");
         out.put("threads", used);
         out.put("cores", Runtime.getRuntime().availableProcessors());
-        out.put("blas", "MKL, statically linked in DJL's libtorch " + Djl.engine().getVersion());
+        out.put("blas", Djl.cpuKernels() + ", statically linked in DJL's libtorch " + Djl.engine().getVersion());
         out.put("quick", quick);
         ArrayNode arr = out.putArray("figures");
         List<String> header = new ArrayList<>(List.of("figure", "cpi", "unit"));

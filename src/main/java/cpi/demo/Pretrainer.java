@@ -190,6 +190,7 @@ public final class Pretrainer {
             }
             m.put("parameters", params);
             m.set("settings", cfg.pretrainKey());
+            m.put("cpu_kernels", Djl.cpuKernels()); // the rounding this model was trained with
             Json.writeFile(tmp.resolve(METRICS), m);
             if (Files.exists(dir)) {
                 AtomicFiles.deleteRecursively(dir);

@@ -1,6 +1,7 @@
 package cpi.experiment;
 
 import cpi.CpiVersion;
+import cpi.util.Djl;
 import cpi.util.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,14 +17,15 @@ import java.util.TreeMap;
  * @param template    prompt template name
  * @param seed        random seed, or null when none applies
  * @param config      the full configuration (flags) of the command
+ * @param cpuKernels  which BLAS code path ran the matmuls ({@link Djl#cpuKernels}): it decides float rounding
  */
 public record Provenance(String model, Map<String, String> datasets, String template, Long seed,
-                        JsonNode config, String cpiVersion, String time) {
+                        JsonNode config, String cpiVersion, String cpuKernels, String time) {
 
     public static Provenance of(String model, Map<String, String> datasets, String template, Long seed,
                                 JsonNode config) {
         return new Provenance(model, new TreeMap<>(datasets), template, seed,
-                config == null ? Json.object() : config, CpiVersion.VERSION, Instant.now().toString());
+                config == null ? Json.object() : config, CpiVersion.VERSION, Djl.cpuKernels(), Instant.now().toString());
     }
 
     public ObjectNode toJson() {
@@ -37,6 +39,7 @@ public record Provenance(String model, Map<String, String> datasets, String temp
         }
         o.set("config", config);
         o.put("cpi_version", cpiVersion);
+        o.put("cpu_kernels", cpuKernels);
         o.put("time", time);
         return o;
     }

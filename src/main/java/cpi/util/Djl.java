@@ -26,6 +26,18 @@ public final class Djl {
         return Path.of(System.getProperty("user.home"), ".cache", "cpi");
     }
 
+    /**
+     * Which CPU kernels libtorch's matmuls run, for results' provenance: float rounding, and so a
+     * chaotic run such as the demo's pretraining, depends on it. The ./cpi launcher preloads
+     * src/main/native/mkl_intel_cpu.c on AMD CPUs.
+     */
+    public static String cpuKernels() {
+        String preload = System.getenv("LD_PRELOAD");
+        return preload != null && preload.contains("libcpi_mkl_shim")
+                ? "MKL, Intel code path (cpi's AMD shim preloaded)"
+                : "MKL, its own dispatch";
+    }
+
     public static synchronized Engine engine() {
         if (engine == null) {
             System.setProperty("ai.djl.offline", "true");

@@ -59,6 +59,7 @@ class EvalCommandTest {
             assertEquals("contains", prov.path("scorer").asText());
             assertTrue(prov.path("datasets").path("synth").asText().startsWith("sha256:"));
             assertFalse(prov.path("cpi_version").asText().isEmpty());
+            assertEquals(cpi.util.Djl.cpuKernels(), prov.path("cpu_kernels").asText(), "which BLAS path rounded the numbers");
             assertFalse(prov.path("time").asText().isEmpty());
             String itemsText = Files.readString(out.resolve("items.synth.jsonl"));
             assertTrue(itemsText.contains("\"status\":\"failed\""));
