@@ -35,10 +35,13 @@ public final class WorldCommand implements Runnable {
         Integer iftExamples;
         @Option(names = "--context-critical", description = "Share of context-critical IFT examples (default 0.3).")
         Double contextCritical;
-        @Option(names = "--closed-book", description = "Share of closed-book IFT examples (default 0).")
+        @Option(names = "--closed-book", description = "Share of closed-book IFT examples (default: the demo's, 0.2).")
         Double closedBook;
         @Option(names = "--pretrain-docs", description = "Pretraining documents (default: the demo's).")
         Integer pretrainDocs;
+        @Option(names = "--world", paramLabel = "KEY=VALUE",
+                description = "Override any other world setting, e.g. --world knownFactTemplates=8 (repeatable; names as in world.json).")
+        Map<String, String> overrides = new java.util.LinkedHashMap<>();
 
         @Override
         public Integer call() {
@@ -49,6 +52,7 @@ public final class WorldCommand implements Runnable {
             if (pretrainDocs != null) {
                 cfg = cfg.withPretrainDocs(pretrainDocs);
             }
+            cfg = cfg.withOverrides(overrides);
             World world = World.generate(cfg);
             Map<String, Path> files = WorldFiles.write(world, out);
             System.out.printf("world (seed %d): %d known subjects (%d held out), %d unknown (%d held out), "

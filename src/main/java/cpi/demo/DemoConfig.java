@@ -6,7 +6,6 @@ import cpi.model.Tokenizer;
 import cpi.util.Json;
 import cpi.util.UserError;
 import cpi.world.WorldConfig;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -55,25 +54,9 @@ public record DemoConfig(boolean quick, WorldConfig world, String family, int hi
         if (overrides.isEmpty()) {
             return this;
         }
-        ObjectNode w = world.toJson();
-        for (var e : overrides.entrySet()) {
-            if (!w.has(e.getKey())) {
-                List<String> names = new ArrayList<>();
-                w.fieldNames().forEachRemaining(names::add);
-                throw new UserError("--world " + e.getKey() + ": unknown world setting (known: "
-                        + String.join(", ", names) + ")");
-            }
-            w.put(e.getKey(), e.getValue());
-        }
-        WorldConfig changed;
-        try {
-            changed = WorldConfig.fromJson(w);
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--world: " + overrides + " is not a valid world setting (" + e.getMessage() + ")");
-        }
-        return new DemoConfig(quick, changed, family, hidden, layers, heads, maxPositions, pretrainSteps, pretrainBatch,
-                pretrainLr, iftSteps, iftBatch, iftLr, evalEvery, filterMaxLoss, augmentFraction, qkLrMultiplier,
-                template, scorer);
+        return new DemoConfig(quick, world.withOverrides(overrides), family, hidden, layers, heads, maxPositions,
+                pretrainSteps, pretrainBatch, pretrainLr, iftSteps, iftBatch, iftLr, evalEvery, filterMaxLoss,
+                augmentFraction, qkLrMultiplier, template, scorer);
     }
 
     /** Another peak finetuning learning rate (every variant; QK-only multiplies it by qkLrMultiplier). */

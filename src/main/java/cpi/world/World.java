@@ -33,7 +33,7 @@ public final class World {
         this.config = config;
         Random rng = stream(0);
         this.relations = Phrasing.RELATIONS.subList(0, config.relations());
-        Set<String> taken = new LinkedHashSet<>(Phrasing.FUNCTION_WORDS);
+        Set<String> taken = new LinkedHashSet<>(functionWords());
         taken.addAll(Phrasing.RELATIONS);
         int evalObjectCount = Math.max(2, config.objectsPerRelation() / 3);
         for (String r : relations) {
@@ -150,6 +150,15 @@ public final class World {
         return facts.get(subject + "|" + relation);
     }
 
+    /** The sentences' own words: the extra templates' words only when this world's pretraining uses them. */
+    private List<String> functionWords() {
+        List<String> words = new ArrayList<>(Phrasing.FUNCTION_WORDS);
+        if (config.knownFactTemplates() > Phrasing.PARAPHRASES) {
+            words.addAll(Phrasing.EXTRA_TEMPLATE_WORDS);
+        }
+        return words;
+    }
+
     public List<Fact> facts() {
         List<Fact> out = new ArrayList<>();
         facts.forEach((k, o) -> {
@@ -164,7 +173,7 @@ public final class World {
      * and newline first): function words, relations, objects, subjects.
      */
     public List<String> vocabulary() {
-        List<String> v = new ArrayList<>(Phrasing.FUNCTION_WORDS);
+        List<String> v = functionWords();
         v.addAll(relations);
         for (String r : relations) {
             v.addAll(objects.get(r));
@@ -179,7 +188,8 @@ public final class World {
     /**
      * Pretraining documents (text without bos). Each sentence is, with probability pKnown, a true fact
      * of a random known subject, otherwise a restatement of one of the document's local facts (an
-     * unknown subject with a random object): the recurrence is what makes copying pay off.
+     * unknown subject with a random object): the recurrence is what makes copying pay off. Known facts
+     * take one of knownFactTemplates surface forms, local facts one of the paraphrases contexts use.
      */
     public List<String> pretrainingDocuments() {
         Random rng = stream(1);
@@ -199,7 +209,7 @@ public final class World {
                 if (rng.nextDouble() < config.pKnown()) {
                     String s = pick(rng, known);
                     String r = pick(rng, relations);
-                    sentence = Phrasing.fact(rng, r, s, fact(s, r));
+                    sentence = Phrasing.fact(rng, config.knownFactTemplates(), r, s, fact(s, r));
                 } else {
                     Fact f = pick(rng, local);
                     sentence = Phrasing.fact(rng, f.relation(), f.subject(), f.object());

@@ -3,6 +3,9 @@ package cpi.world;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import cpi.util.Json;
 import cpi.util.UserError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Size and mixture knobs of a synthetic world. Defaults are the demo's settings (see docs/demo.md):
@@ -26,12 +29,16 @@ import cpi.util.UserError;
  * @param distractors distractor sentences per context, each about a different subject of the pool
  * @param counterfactualsPerFact counterfactual evaluation items per held-out known fact (different
  *        counterfactual objects and contexts): more items, tighter confidence intervals
+ * @param knownFactTemplates surface forms of the known facts in the pretraining corpus (3: the three
+ *        paraphrases contexts also use; up to 8). More forms store the facts so that finetuning reaches
+ *        them from the question format for subjects it never asked about (docs/demo.md measures it)
  */
 public record WorldConfig(long seed, int relations, int objectsPerRelation, int knownSubjects,
                           int unknownSubjects, double heldOutFraction, boolean disjointEvalObjects,
                           double pKnown, int localFacts, int docTokens, int pretrainDocs,
                           int iftExamples, double contextCriticalFraction, double closedBookFraction,
-                          double sameRelationDistractor, int distractors, int counterfactualsPerFact) {
+                          double sameRelationDistractor, int distractors, int counterfactualsPerFact,
+                          int knownFactTemplates) {
 
     public WorldConfig {
         require(relations >= 1 && relations <= Phrasing.RELATIONS.size(),
@@ -51,31 +58,63 @@ public record WorldConfig(long seed, int relations, int objectsPerRelation, int 
                 "sameRelationDistractor must be in [0, 1]");
         require(distractors >= 0 && distractors < Math.min(knownSubjects, unknownSubjects) / 3,
                 "distractors must be in 0..a third of the smaller subject pool");
+        require(knownFactTemplates >= Phrasing.PARAPHRASES && knownFactTemplates <= Phrasing.MAX_TEMPLATES,
+                "knownFactTemplates must be " + Phrasing.PARAPHRASES + ".." + Phrasing.MAX_TEMPLATES);
         require(counterfactualsPerFact >= 1 && counterfactualsPerFact < objectsPerRelation,
                 "counterfactualsPerFact must be in 1..objectsPerRelation-1");
     }
 
     /** The demo's default world. */
     public static WorldConfig defaults(long seed) {
-        return new WorldConfig(seed, 4, 24, 120, 400, 1.0 / 3, false, 0.5, 2, 64, 20_000, 20_000, 0.3, 0.2, 0.5, 1, 3);
+        return new WorldConfig(seed, 4, 24, 120, 400, 1.0 / 3, false, 0.5, 2, 64, 20_000, 20_000, 0.3, 0.2, 0.5, 1, 3, Phrasing.PARAPHRASES);
     }
 
     public WorldConfig withSeed(long s) {
         return new WorldConfig(s, relations, objectsPerRelation, knownSubjects, unknownSubjects, heldOutFraction,
                 disjointEvalObjects, pKnown, localFacts, docTokens, pretrainDocs, iftExamples,
-                contextCriticalFraction, closedBookFraction, sameRelationDistractor, distractors, counterfactualsPerFact);
+                contextCriticalFraction, closedBookFraction, sameRelationDistractor, distractors, counterfactualsPerFact,
+                knownFactTemplates);
     }
 
     public WorldConfig withPretrainDocs(int n) {
         return new WorldConfig(seed, relations, objectsPerRelation, knownSubjects, unknownSubjects, heldOutFraction,
                 disjointEvalObjects, pKnown, localFacts, docTokens, n, iftExamples,
-                contextCriticalFraction, closedBookFraction, sameRelationDistractor, distractors, counterfactualsPerFact);
+                contextCriticalFraction, closedBookFraction, sameRelationDistractor, distractors, counterfactualsPerFact,
+                knownFactTemplates);
     }
 
     public WorldConfig withMixture(int examples, double contextCritical, double closedBook) {
         return new WorldConfig(seed, relations, objectsPerRelation, knownSubjects, unknownSubjects, heldOutFraction,
                 disjointEvalObjects, pKnown, localFacts, docTokens, pretrainDocs, examples,
-                contextCritical, closedBook, sameRelationDistractor, distractors, counterfactualsPerFact);
+                contextCritical, closedBook, sameRelationDistractor, distractors, counterfactualsPerFact,
+                knownFactTemplates);
+    }
+
+    /**
+     * Knobs overridden by name, e.g. {"sameRelationDistractor": "0.75"}: the names and value types of this
+     * record's components (cpi demo --world KEY=VALUE). An unknown name or a bad value is a one-line error.
+     */
+    public WorldConfig withOverrides(Map<String, String> overrides) {
+        ObjectNode w = toJson();
+        for (var e : overrides.entrySet()) {
+            if (!w.has(e.getKey())) {
+                List<String> names = new ArrayList<>();
+                w.fieldNames().forEachRemaining(names::add);
+                throw new UserError("--world " + e.getKey() + ": unknown world setting (known: "
+                        + String.join(", ", names) + ")");
+            }
+            w.put(e.getKey(), e.getValue());
+        }
+        try {
+            return fromJson(w);
+        } catch (IllegalArgumentException e) {
+            // Jackson wraps the constructor's own UserError; its message is the one-line explanation
+            Throwable why = e;
+            while (why.getCause() != null && !(why instanceof UserError)) {
+                why = why.getCause();
+            }
+            throw new UserError("--world " + overrides + ": " + why.getMessage().lines().findFirst().orElse(""));
+        }
     }
 
     public ObjectNode toJson() {

@@ -21,6 +21,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class WorldTest {
     private static final Pattern FACT = Pattern.compile(
@@ -107,10 +109,7 @@ class WorldTest {
     @Test
     void sameRelationDistractorSetsTheDistractorsRelation() {
         WorldConfig d = small(10);
-        World always = World.generate(new WorldConfig(d.seed(), d.relations(), d.objectsPerRelation(),
-                d.knownSubjects(), d.unknownSubjects(), d.heldOutFraction(), false, d.pKnown(), d.localFacts(),
-                d.docTokens(), d.pretrainDocs(), d.iftExamples(), d.contextCriticalFraction(), d.closedBookFraction(),
-                1.0, 2, d.counterfactualsPerFact()));
+        World always = World.generate(d.withOverrides(Map.of("sameRelationDistractor", "1.0", "distractors", "2")));
         for (ConflictItem c : always.counterfactualEval()) {
             String relation = c.question().split(" ")[3];
             for (Fact f : parse(c.context())) {
@@ -123,10 +122,7 @@ class WorldTest {
     void moreDistractorsThanTheSmallestPoolIsAClearError() {
         WorldConfig d = WorldConfig.defaults(11).withPretrainDocs(50).withMixture(50, 0.3, 0.0);
         // 120 known subjects, 5% held out: 6 evaluation subjects cannot host a subject and 10 distractors
-        WorldConfig tooMany = new WorldConfig(d.seed(), d.relations(), d.objectsPerRelation(), d.knownSubjects(),
-                d.unknownSubjects(), 0.05, false, d.pKnown(), d.localFacts(), d.docTokens(), d.pretrainDocs(),
-                d.iftExamples(), d.contextCriticalFraction(), d.closedBookFraction(), d.sameRelationDistractor(), 10,
-                d.counterfactualsPerFact());
+        WorldConfig tooMany = d.withOverrides(Map.of("heldOutFraction", "0.05", "distractors", "10"));
         UserError e = assertThrows(UserError.class, () -> World.generate(tooMany));
         assertTrue(e.getMessage().contains("distractors must be below 6"), e.getMessage());
     }
@@ -185,10 +181,7 @@ class WorldTest {
     @Test
     void disjointEvalObjectsNeverInIft() {
         WorldConfig d = small(5);
-        d = new WorldConfig(d.seed(), d.relations(), d.objectsPerRelation(), d.knownSubjects(), d.unknownSubjects(),
-                d.heldOutFraction(), true, d.pKnown(), d.localFacts(), d.docTokens(), d.pretrainDocs(),
-                d.iftExamples(), d.contextCriticalFraction(), d.closedBookFraction(), d.sameRelationDistractor(),
-                d.distractors(), d.counterfactualsPerFact());
+        d = d.withOverrides(Map.of("disjointEvalObjects", "true"));
         World w = World.generate(d);
         Set<String> evalAnswers = new HashSet<>();
         for (ConflictItem c : w.counterfactualEval()) {
@@ -257,8 +250,44 @@ class WorldTest {
     }
 
     @Test
-    void vocabularyCoversEveryWordWritten(@TempDir Path tmp) throws Exception {
-        World w = World.generate(small(9));
+    void moreKnownFactTemplatesRephraseOnlyKnownFactsInPretraining() {
+        World three = World.generate(small(12));
+        World eight = World.generate(small(12).withOverrides(Map.of("knownFactTemplates", "8")));
+        assertEquals(three.facts(), eight.facts(), "the knob changes the corpus, not the facts");
+        assertEquals(three.iftMixture().toString(), eight.iftMixture().toString(), "nor the IFT data");
+        for (String word : Phrasing.EXTRA_TEMPLATE_WORDS) {
+            assertFalse(three.vocabulary().contains(word), "the default tokenizer is unchanged: " + word);
+            assertTrue(eight.vocabulary().contains(word), word);
+        }
+        Set<String> known = new HashSet<>(eight.knownSubjects());
+        Map<Integer, Integer> seen = new HashMap<>();
+        for (String doc : eight.pretrainingDocuments()) {
+            for (String sentence : doc.split("(?<= \\.) ")) {
+                List<String> words = List.of(sentence.split(" "));
+                String object = words.get(words.size() - 2);
+                String relation = words.stream().filter(eight.relations()::contains).findFirst().orElseThrow();
+                int template = -1;
+                for (String subject : words) {
+                    for (int k = 0; k < Phrasing.MAX_TEMPLATES; k++) {
+                        if (Phrasing.fact(k, relation, subject, object).equals(sentence)) {
+                            template = k;
+                        }
+                    }
+                }
+                assertTrue(template >= 0, "a sentence in no template: " + sentence);
+                seen.merge(template, 1, Integer::sum);
+                if (template >= Phrasing.PARAPHRASES) {
+                    assertTrue(words.stream().anyMatch(known::contains), "only known facts take the extra forms: " + sentence);
+                }
+            }
+        }
+        assertEquals(Phrasing.MAX_TEMPLATES, seen.size(), "every template occurs: " + seen);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Phrasing.PARAPHRASES, Phrasing.MAX_TEMPLATES})
+    void vocabularyCoversEveryWordWritten(int knownFactTemplates, @TempDir Path tmp) throws Exception {
+        World w = World.generate(small(9).withOverrides(Map.of("knownFactTemplates", "" + knownFactTemplates)));
         Set<String> vocab = new HashSet<>(w.vocabulary());
         assertEquals(w.vocabulary().size(), vocab.size(), "vocabulary has no duplicates");
         Map<String, Path> files = WorldFiles.write(w, tmp);
