@@ -6,7 +6,6 @@ import cpi.model.Tokenizer;
 import cpi.util.Json;
 import cpi.util.UserError;
 import cpi.world.WorldConfig;
-import java.util.List;
 import java.util.Map;
 
 /**
