@@ -70,29 +70,23 @@ public record WorldConfig(long seed, int relations, int objectsPerRelation, int 
     }
 
     public WorldConfig withSeed(long s) {
-        return new WorldConfig(s, relations, objectsPerRelation, knownSubjects, unknownSubjects, heldOutFraction,
-                disjointEvalObjects, pKnown, localFacts, docTokens, pretrainDocs, iftExamples,
-                contextCriticalFraction, closedBookFraction, sameRelationDistractor, distractors, counterfactualsPerFact,
-                knownFactTemplates);
+        return withOverrides(Map.of("seed", Long.toString(s)));
     }
 
     public WorldConfig withPretrainDocs(int n) {
-        return new WorldConfig(seed, relations, objectsPerRelation, knownSubjects, unknownSubjects, heldOutFraction,
-                disjointEvalObjects, pKnown, localFacts, docTokens, n, iftExamples,
-                contextCriticalFraction, closedBookFraction, sameRelationDistractor, distractors, counterfactualsPerFact,
-                knownFactTemplates);
+        return withOverrides(Map.of("pretrainDocs", Integer.toString(n)));
     }
 
     public WorldConfig withMixture(int examples, double contextCritical, double closedBook) {
-        return new WorldConfig(seed, relations, objectsPerRelation, knownSubjects, unknownSubjects, heldOutFraction,
-                disjointEvalObjects, pKnown, localFacts, docTokens, pretrainDocs, examples,
-                contextCritical, closedBook, sameRelationDistractor, distractors, counterfactualsPerFact,
-                knownFactTemplates);
+        return withOverrides(Map.of("iftExamples", Integer.toString(examples),
+                "contextCriticalFraction", Double.toString(contextCritical),
+                "closedBookFraction", Double.toString(closedBook)));
     }
 
     /**
      * Knobs overridden by name, e.g. {"sameRelationDistractor": "0.75"}: the names and value types of this
-     * record's components (cpi demo --world KEY=VALUE). An unknown name or a bad value is a one-line error.
+     * record's components (cpi demo --world KEY=VALUE; the with* methods above). An unknown name or a bad
+     * value is a one-line error.
      */
     public WorldConfig withOverrides(Map<String, String> overrides) {
         ObjectNode w = toJson();
@@ -100,7 +94,7 @@ public record WorldConfig(long seed, int relations, int objectsPerRelation, int 
             if (!w.has(e.getKey())) {
                 List<String> names = new ArrayList<>();
                 w.fieldNames().forEachRemaining(names::add);
-                throw new UserError("--world " + e.getKey() + ": unknown world setting (known: "
+                throw new UserError("world setting " + e.getKey() + ": unknown (known: "
                         + String.join(", ", names) + ")");
             }
             w.put(e.getKey(), e.getValue());
@@ -113,7 +107,7 @@ public record WorldConfig(long seed, int relations, int objectsPerRelation, int 
             while (why.getCause() != null && !(why instanceof UserError)) {
                 why = why.getCause();
             }
-            throw new UserError("--world " + overrides + ": " + why.getMessage().lines().findFirst().orElse(""));
+            throw new UserError("world settings " + overrides + ": " + why.getMessage().lines().findFirst().orElse(""));
         }
     }
 
