@@ -12,6 +12,7 @@ import cpi.train.FinetuneConfig;
 import cpi.train.StepResult;
 import cpi.train.TrainMode;
 import cpi.util.AtomicFiles;
+import cpi.util.Djl;
 import cpi.util.Hashing;
 import cpi.util.Json;
 import cpi.util.Progress;
@@ -220,6 +221,11 @@ public final class Demo {
         if (r.summary().has("why_no_inversion")) {
             outStream.println("  why: " + r.summary().get("why_no_inversion").asText()
                     + " (docs/demo.md, \"What decides the seed\")");
+            if (!Djl.cpuKernels().equals(Djl.DEFAULT_KERNELS)) {
+                // the branch depends on float rounding: seed 0 goes to memory on MKL's Intel code path
+                outStream.println("  note: this run's matmuls used " + Djl.cpuKernels() + "; the default seed was "
+                        + "validated with MKL's own dispatch and takes another branch on these kernels (unset CPI_MKL_SHIM)");
+            }
         }
     }
 

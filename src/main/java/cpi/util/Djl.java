@@ -9,6 +9,9 @@ import java.nio.file.Path;
  * Call {@link #engine()} before creating any NDManager.
  */
 public final class Djl {
+    /** {@link #cpuKernels()} without cpi's shim. */
+    public static final String DEFAULT_KERNELS = "MKL, its own dispatch";
+
     private static Engine engine;
 
     private Djl() {}
@@ -35,8 +38,9 @@ public final class Djl {
         String preload = System.getenv("LD_PRELOAD");
         return preload != null && preload.contains("libcpi_mkl_shim")
                 ? "MKL, Intel code path (cpi's AMD shim preloaded)"
-                : "MKL, its own dispatch";
+                : DEFAULT_KERNELS;
     }
+
 
     public static synchronized Engine engine() {
         if (engine == null) {
