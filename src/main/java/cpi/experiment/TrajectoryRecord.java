@@ -6,11 +6,15 @@ package cpi.experiment;
  * checkpoints) and a re-measured point replaces the earlier one.
  *
  * <p>Conventions: dataset "_train" holds training-side metrics (loss, lr); "_capability" the
- * capability score; conflict datasets hold counterfactual_accuracy, parametric_accuracy, other_rate,
+ * capability score and, as "benchmark_NAME" ({@link #BENCHMARK_PREFIX}), each in-loop benchmark's accuracy;
+ * conflict datasets hold counterfactual_accuracy, parametric_accuracy, other_rate,
  * memorization_ratio, attention_context, attention_question. ciLow/ciHigh are NaN when unknown.
  */
 public record TrajectoryRecord(long step, String dataset, String metric, double value,
                                double ciLow, double ciHigh, long n) {
+
+    /** "_capability" metrics of in-loop benchmarks are this prefix plus the benchmark's name (train writes, report reads). */
+    public static final String BENCHMARK_PREFIX = "benchmark_";
 
     public TrajectoryRecord {
         if (dataset == null || dataset.isBlank() || metric == null || metric.isBlank()) {

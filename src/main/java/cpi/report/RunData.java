@@ -34,7 +34,6 @@ public final class RunData {
     public static final String HELDOUT_LOSS = "heldout_loss";
     public static final String CAPABILITY_SCORE = "capability";
     public static final String CONTEXT_QA = "context_qa_accuracy";
-    public static final String BENCHMARK_PREFIX = "benchmark_";
 
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
     private static final Pattern ITEMS_FILE = Pattern.compile("items\\.(.+)\\.jsonl");
@@ -130,7 +129,7 @@ public final class RunData {
     public List<String> benchmarkMetrics() {
         List<String> out = new ArrayList<>();
         byDatasetMetric.getOrDefault(CAPABILITY, Map.of()).keySet().forEach(m -> {
-            if (m.startsWith(BENCHMARK_PREFIX)) {
+            if (m.startsWith(TrajectoryRecord.BENCHMARK_PREFIX)) {
                 out.add(m);
             }
         });

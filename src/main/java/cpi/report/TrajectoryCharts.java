@@ -1,5 +1,6 @@
 package cpi.report;
 
+import cpi.experiment.TrajectoryRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -121,7 +122,7 @@ public final class TrajectoryCharts {
         Charts.Line qa = line(run, RunData.CAPABILITY, RunData.CONTEXT_QA, "context-QA accuracy", XAxis.STEP);
         List<Charts.Line> benchmarks = new ArrayList<>();
         for (String m : run.benchmarkMetrics()) {
-            Charts.Line b = line(run, RunData.CAPABILITY, m, m.substring(RunData.BENCHMARK_PREFIX.length()),
+            Charts.Line b = line(run, RunData.CAPABILITY, m, m.substring(TrajectoryRecord.BENCHMARK_PREFIX.length()),
                     XAxis.STEP);
             if (b != null) {
                 benchmarks.add(b);

@@ -120,14 +120,14 @@ public final class InLoopEval {
         for (var b : benchmarks.entrySet()) {
             McBenchmark.Score sc = McBenchmark.score(b.getKey(), tm, template, b.getValue());
             double[] ci = cpi.experiment.TrajectoryAnalysis.wilson(sc.accuracy(), sc.n());
-            out.add(new TrajectoryRecord(step, "_capability", McBenchmark.METRIC_PREFIX + b.getKey(), sc.accuracy(),
+            out.add(new TrajectoryRecord(step, "_capability", TrajectoryRecord.BENCHMARK_PREFIX + b.getKey(), sc.accuracy(),
                     ci[0], ci[1], sc.n()));
             parts.add(sc.accuracy());
         }
         for (var b : qaBenchmarks.entrySet()) {
             McBenchmark.Score sc = QaBenchmark.score(b.getKey(), tm, template, b.getValue(), 48);
             double[] ci = cpi.experiment.TrajectoryAnalysis.wilson(sc.accuracy(), sc.n());
-            out.add(new TrajectoryRecord(step, "_capability", McBenchmark.METRIC_PREFIX + b.getKey(), sc.accuracy(),
+            out.add(new TrajectoryRecord(step, "_capability", TrajectoryRecord.BENCHMARK_PREFIX + b.getKey(), sc.accuracy(),
                     ci[0], ci[1], sc.n()));
             parts.add(sc.accuracy());
         }

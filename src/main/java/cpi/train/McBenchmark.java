@@ -1,5 +1,6 @@
 package cpi.train;
 
+import cpi.experiment.TrajectoryRecord;
 import cpi.eval.PromptTemplate;
 import cpi.model.TextModel;
 import cpi.util.Json;
@@ -45,10 +46,8 @@ public final class McBenchmark {
 
     /** The "_capability" trajectory metric an in-loop benchmark file is recorded under (cpi.report reads it). */
     public static String metric(Path file) {
-        return METRIC_PREFIX + name(file);
+        return TrajectoryRecord.BENCHMARK_PREFIX + name(file);
     }
-
-    static final String METRIC_PREFIX = "benchmark_";
 
     public static List<Item> read(Path file) {
         if (!Files.isRegularFile(file)) {

@@ -18,7 +18,7 @@ class McBenchmarkTest {
     @Test
     void aBenchmarkIsRecordedUnderTheMetricTheReportReads() {
         assertEquals("benchmark_arc_easy", McBenchmark.metric(Path.of("/data/arc_easy.jsonl")));
-        assertTrue(McBenchmark.metric(Path.of("mmlu.csv")).startsWith(cpi.report.RunData.BENCHMARK_PREFIX));
+        assertTrue(McBenchmark.metric(Path.of("mmlu.csv")).startsWith(cpi.experiment.TrajectoryRecord.BENCHMARK_PREFIX));
     }
 
     @Test
