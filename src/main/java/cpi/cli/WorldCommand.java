@@ -4,6 +4,7 @@ import cpi.world.World;
 import cpi.world.WorldConfig;
 import cpi.world.WorldFiles;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,7 +42,7 @@ public final class WorldCommand implements Runnable {
         Integer pretrainDocs;
         @Option(names = "--world", paramLabel = "KEY=VALUE",
                 description = "Override any other world setting, e.g. --world knownFactTemplates=8 (repeatable; names as in world.json).")
-        Map<String, String> overrides = new java.util.LinkedHashMap<>();
+        Map<String, String> overrides = new LinkedHashMap<>();
 
         @Override
         public Integer call() {

@@ -221,9 +221,10 @@ public final class Demo {
         if (r.summary().has("why_no_inversion")) {
             outStream.println("  why: " + r.summary().get("why_no_inversion").asText()
                     + " (docs/demo.md, \"What decides the seed\")");
-            if (!Djl.cpuKernels().equals(Djl.DEFAULT_KERNELS)) {
+            String kernels = r.summary().path("provenance").path("cpu_kernels").asText(Djl.DEFAULT_KERNELS);
+            if (!kernels.equals(Djl.DEFAULT_KERNELS)) {
                 // the branch depends on float rounding: seed 0 goes to memory on MKL's Intel code path
-                outStream.println("  note: this run's matmuls used " + Djl.cpuKernels() + "; the default seed was "
+                outStream.println("  note: this run's matmuls used " + kernels + "; the default seed was "
                         + "validated with MKL's own dispatch and takes another branch on these kernels (unset CPI_MKL_SHIM)");
             }
         }
